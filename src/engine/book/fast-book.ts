@@ -1,0 +1,152 @@
+/**
+ * The production order book.
+ *
+ * Shape: per side, a Map price -> Level and an array of active prices sorted so that the best
+ * price is at the END (bids ascending, asks descending) — taking the best level off is a pop.
+ * Each level is an intrusive doubly linked FIFO list threaded through the orders themselves, so
+ * adding, cancelling and filling an order are O(1) apart from creating or deleting a level
+ * (binary search + splice over the active prices).
+ */
+import type { Order, Side } from '../order.js';
+import type { Book, Level } from './book.js';
+
+class PriceLevel {
+  head: Order | null = null;
+  tail: Order | null = null;
+  amount = 0;
+  count = 0;
+  constructor(readonly price: number) {}
+}
+
+class BookSide {
+  readonly levels = new Map<number, PriceLevel>();
+  /** active prices, best last */
+  readonly prices: number[] = [];
+  constructor(private readonly isBid: boolean) {}
+
+  /** index at which `price` sits or should be inserted to keep the order */
+  private indexOf(price: number): number {
+    const a = this.prices;
+    let lo = 0;
+    let hi = a.length;
+    if (this.isBid) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (a[mid]! < price) lo = mid + 1; else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (a[mid]! > price) lo = mid + 1; else hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  add(o: Order): void {
+    let level = this.levels.get(o.price);
+    if (level === undefined) {
+      level = new PriceLevel(o.price);
+      this.levels.set(o.price, level);
+      const a = this.prices;
+      const last = a.length - 1;
+      // common case: new best price
+      if (last < 0 || (this.isBid ? o.price > a[last]! : o.price < a[last]!)) a.push(o.price);
+      else a.splice(this.indexOf(o.price), 0, o.price);
+    }
+    o.level = level;
+    o.next = null;
+    o.prev = level.tail;
+    if (level.tail === null) level.head = o; else level.tail.next = o;
+    level.tail = o;
+    level.amount += o.remaining;
+    level.count++;
+  }
+
+  unlink(o: Order, amount: number): void {
+    const level = o.level as PriceLevel;
+    if (o.prev === null) level.head = o.next; else o.prev.next = o.next;
+    if (o.next === null) level.tail = o.prev; else o.next.prev = o.prev;
+    o.prev = o.next = null;
+    o.level = null;
+    level.amount -= amount;
+    level.count--;
+    if (level.count === 0) this.dropLevel(level.price);
+  }
+
+  private dropLevel(price: number): void {
+    this.levels.delete(price);
+    const a = this.prices;
+    if (a[a.length - 1] === price) a.pop();
+    else a.splice(this.indexOf(price), 1);
+  }
+
+  best(): Order | undefined {
+    const a = this.prices;
+    if (a.length === 0) return undefined;
+    return this.levels.get(a[a.length - 1]!)!.head!;
+  }
+}
+
+export class FastBook implements Book {
+  private readonly bids = new BookSide(true);
+  private readonly asks = new BookSide(false);
+  private count = 0;
+
+  private side(s: Side): BookSide {
+    return s === 'buy' ? this.bids : this.asks;
+  }
+
+  add(o: Order): void {
+    this.side(o.side).add(o);
+    this.count++;
+  }
+
+  remove(o: Order): void {
+    this.side(o.side).unlink(o, o.remaining);
+    this.count--;
+  }
+
+  best(side: Side): Order | undefined {
+    return this.side(side).best();
+  }
+
+  reduced(o: Order, qty: number): void {
+    if (o.remaining === 0) {
+      this.side(o.side).unlink(o, qty);
+      this.count--;
+    } else {
+      (o.level as PriceLevel).amount -= qty;
+    }
+  }
+
+  levelAmount(side: Side, price: number): number {
+    return this.side(side).levels.get(price)?.amount ?? 0;
+  }
+
+  depth(side: Side, limit: number): Level[] {
+    const s = this.side(side);
+    const a = s.prices;
+    const n = limit > 0 ? Math.min(limit, a.length) : a.length;
+    const out: Level[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const l = s.levels.get(a[a.length - 1 - i]!)!;
+      out[i] = { price: l.price, amount: l.amount, count: l.count };
+    }
+    return out;
+  }
+
+  scan(side: Side, visit: (o: Order) => boolean): void {
+    const s = this.side(side);
+    const a = s.prices;
+    for (let i = a.length - 1; i >= 0; i--) {
+      for (let o = s.levels.get(a[i]!)!.head; o !== null; o = o.next) {
+        if (!visit(o)) return;
+      }
+    }
+  }
+
+  size(): number {
+    return this.count;
+  }
+}

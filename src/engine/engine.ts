@@ -1,0 +1,190 @@
+/**
+ * The engine: apply(command) -> events or a rejection. Pure, synchronous, deterministic.
+ *
+ * Owns all exchange state (accounts, balances, open orders, books, stops, fees collected).
+ * Invariants: imports nothing from node:*, never reads a clock or randomness (time arrives in the
+ * command); a rejection leaves the state exactly as it was; the same commands from the same
+ * start give the same events and the same state, byte for byte.
+ */
+import { parseDecimal } from '../domain/decimal.js';
+import { MARKET_STATUSES, type Market } from '../domain/symbols.js';
+import { FastBook } from './book/fast-book.js';
+import type { Book, BookFactory } from './book/book.js';
+import type { Command } from './commands.js';
+import type { Event } from './events.js';
+import { balanceOf, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
+import { cancelOrder, placeOrder } from './matching.js';
+import { recordOf, type Order, type OrderRecord } from './order.js';
+import { reject, type Rejection } from './rejections.js';
+import type { EngineConfig, EngineState, MarketState } from './state.js';
+
+export type Result = { ok: true; events: Event[] } | { ok: false; rejection: Rejection };
+
+export interface EngineOptions {
+  markets: readonly Market[];
+  priceBandBps?: number;
+  defaultMakerBps?: number;
+  defaultTakerBps?: number;
+  /** first id handed out to orders and trades */
+  firstId?: number;
+  /** which order book to use (tests swap in the naive one) */
+  bookFactory?: BookFactory;
+}
+
+/** Gemini's published API fee example: 10 bps maker, 35 bps taker. */
+export const DEFAULT_MAKER_BPS = 10;
+export const DEFAULT_TAKER_BPS = 35;
+export const DEFAULT_PRICE_BAND_BPS = 500;
+const MAX_FEE_BPS = 1000;
+
+function validFee(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_FEE_BPS;
+}
+
+export class Engine {
+  readonly state: EngineState;
+
+  constructor(opts: EngineOptions) {
+    const config: EngineConfig = {
+      priceBandBps: opts.priceBandBps ?? DEFAULT_PRICE_BAND_BPS,
+      defaultMakerBps: opts.defaultMakerBps ?? DEFAULT_MAKER_BPS,
+      defaultTakerBps: opts.defaultTakerBps ?? DEFAULT_TAKER_BPS,
+    };
+    const factory: BookFactory = opts.bookFactory ?? (() => new FastBook());
+    const markets = new Map<string, MarketState>();
+    const currencies = new Set<string>();
+    for (const m of opts.markets) {
+      markets.set(m.symbol, {
+        market: m,
+        book: factory(m.symbol),
+        factors: marketFactors(m.priceDecimals, m.amountDecimals),
+        status: m.initialStatus,
+        lastPrice: 0,
+        stops: [],
+      });
+      currencies.add(m.base);
+      currencies.add(m.quote);
+    }
+    this.state = {
+      config,
+      markets,
+      currencies,
+      accounts: new Map(),
+      accountOrders: new Map(),
+      orders: new Map(),
+      feesCollected: new Map(),
+      nextId: opts.firstId ?? 1,
+    };
+  }
+
+  apply(cmd: Command): Result {
+    const events: Event[] = [];
+    const r = this.dispatch(cmd, events);
+    return r === null ? { ok: true, events } : { ok: false, rejection: r };
+  }
+
+  private dispatch(c: Command, events: Event[]): Rejection | null {
+    const s = this.state;
+    switch (c.type) {
+      case 'PlaceOrder':
+        return placeOrder(s, c, c.time, events);
+      case 'CancelOrder': {
+        const id = /^\d{1,16}$/.test(String(c.orderId)) ? Number(c.orderId) : NaN;
+        const o = s.orders.get(id);
+        if (o === undefined || o.account !== c.account) return reject('OrderNotFound');
+        cancelOrder(s, o, 'Requested', c.time, events);
+        return null;
+      }
+      case 'CancelAllOrders': {
+        if (!s.accounts.has(c.account)) return reject('UnknownAccount', c.account);
+        for (const o of byId(s.accountOrders.get(c.account))) cancelOrder(s, o, 'Requested', c.time, events);
+        return null;
+      }
+      case 'CancelSessionOrders':
+      case 'ExpireSession': {
+        const reason = c.type === 'ExpireSession' ? 'HeartbeatTimeout' : 'Requested';
+        const mine = [...s.orders.values()].filter((o) => o.session === c.session);
+        for (const o of byId(mine)) cancelOrder(s, o, reason, c.time, events);
+        return null;
+      }
+      case 'CreateAccount': {
+        if (typeof c.account !== 'string' || c.account.length === 0) return reject('UnknownAccount');
+        if (s.accounts.has(c.account)) return reject('AccountExists', c.account);
+        const makerBps = c.makerBps ?? s.config.defaultMakerBps;
+        const takerBps = c.takerBps ?? s.config.defaultTakerBps;
+        if (!validFee(makerBps) || !validFee(takerBps)) return reject('InvalidFees');
+        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map() });
+        events.push({ type: 'AccountCreated', account: c.account, makerBps, takerBps });
+        return null;
+      }
+      case 'SetFees': {
+        const a = s.accounts.get(c.account);
+        if (a === undefined) return reject('UnknownAccount', c.account);
+        if (!validFee(c.makerBps) || !validFee(c.takerBps)) return reject('InvalidFees');
+        a.makerBps = c.makerBps;
+        a.takerBps = c.takerBps;
+        events.push({ type: 'FeesChanged', account: c.account, makerBps: c.makerBps, takerBps: c.takerBps });
+        return null;
+      }
+      case 'Deposit':
+      case 'Withdraw': {
+        const a = s.accounts.get(c.account);
+        if (a === undefined) return reject('UnknownAccount', c.account);
+        const cur = typeof c.currency === 'string' ? c.currency.toUpperCase() : '';
+        if (!s.currencies.has(cur)) return reject('InvalidCurrency', String(c.currency));
+        const amt = typeof c.amount === 'string' ? parseDecimal(c.amount, LEDGER_DECIMALS) : null;
+        if (amt === null || amt <= 0n) return reject('InvalidAmount');
+        const b = balanceOf(a, cur);
+        if (c.type === 'Deposit') {
+          b.total += amt;
+          events.push({ type: 'FundsDeposited', account: c.account, currency: cur, amount: amt });
+        } else {
+          if (b.total - b.held < amt) return reject('InsufficientFunds');
+          b.total -= amt;
+          events.push({ type: 'FundsWithdrawn', account: c.account, currency: cur, amount: amt });
+        }
+        return null;
+      }
+      case 'SetMarketStatus': {
+        const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol.toLowerCase()) : undefined;
+        if (ms === undefined) return reject('InvalidSymbol');
+        if (!MARKET_STATUSES.includes(c.status)) return reject('InvalidMarketStatus');
+        ms.status = c.status;
+        events.push({ type: 'MarketStatusChanged', symbol: ms.market.symbol, status: c.status });
+        return null;
+      }
+      default: {
+        const _exhaustive: never = c;
+        return _exhaustive;
+      }
+    }
+  }
+
+  // ---- reads (no mutation) ----
+
+  market(symbol: string): MarketState | undefined {
+    return this.state.markets.get(symbol.toLowerCase());
+  }
+
+  book(symbol: string): Book | undefined {
+    return this.market(symbol)?.book;
+  }
+
+  account(id: string): Account | undefined {
+    return this.state.accounts.get(id);
+  }
+
+  /** the live state of an open order */
+  order(id: number): OrderRecord | undefined {
+    const o = this.state.orders.get(id);
+    return o === undefined ? undefined : recordOf(o, true);
+  }
+
+  openOrders(account: string): OrderRecord[] {
+    return byId(this.state.accountOrders.get(account)).map((o) => recordOf(o, true));
+  }
+}
+
+function byId(orders: Iterable<Order> | undefined): Order[] {
+  return orders === undefined ? [] : [...orders].sort((a, b) => a.id - b.id);
+}

@@ -1,0 +1,40 @@
+/**
+ * The engine's whole mutable state, in one place, so that snapshots and hashes see all of it.
+ *
+ * Invariants: `orders` holds exactly the open orders (resting in a book or waiting as stops);
+ * `accountOrders` indexes the same orders by account; a market's `stops` holds its untriggered
+ * stop orders in acceptance order.
+ */
+import type { Market, MarketStatus } from '../domain/symbols.js';
+import type { Book } from './book/book.js';
+import type { Account, MarketFactors } from './ledger.js';
+import type { Order } from './order.js';
+
+export interface MarketState {
+  readonly market: Market;
+  readonly book: Book;
+  readonly factors: MarketFactors;
+  status: MarketStatus;
+  /** price units of the last trade; 0 before the first */
+  lastPrice: number;
+  readonly stops: Order[];
+}
+
+export interface EngineConfig {
+  /** price protection: a taker stops matching this far (in bps) beyond its first fill price */
+  readonly priceBandBps: number;
+  readonly defaultMakerBps: number;
+  readonly defaultTakerBps: number;
+}
+
+export interface EngineState {
+  readonly config: EngineConfig;
+  readonly markets: Map<string, MarketState>;
+  readonly currencies: Set<string>;
+  readonly accounts: Map<string, Account>;
+  readonly accountOrders: Map<string, Set<Order>>;
+  readonly orders: Map<number, Order>;
+  readonly feesCollected: Map<string, bigint>;
+  /** next order id / trade id (one shared, increasing sequence) */
+  nextId: number;
+}
