@@ -85,3 +85,50 @@ export function decimalsOf(step: string): number {
   }
   throw new RangeError(`step has more than 18 decimals: ${step}`);
 }
+
+/**
+ * Parse a positive decimal into a safe-integer count of 10^-scale units, or undefined when it is
+ * not positive, has too much precision, or does not fit below 2^53. A hand-written fast path covers
+ * plain "123.45" text of at most 15 digits; everything else goes through parseDecimal.
+ */
+export function parsePositiveUnits(text: string, scale: number): number | undefined {
+  const n = text.length;
+  let v = 0;
+  let digits = 0;
+  let frac = -1; // digits seen after the point, -1 before it
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (frac >= 0) {
+        frac++;
+        if (frac > scale) {
+          if (c === 48) continue; // trailing zeros are checked below
+          return undefined;
+        }
+      }
+      v = v * 10 + (c - 48);
+      if (v > 0 || frac >= 0) digits++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      break;
+    }
+  }
+  if (i < n || digits > 15 || n === 0 || (frac === 0 && n === 1)) return slowUnits(text, scale);
+  if (frac > scale) {
+    // only reached when every digit past `scale` was a zero: drop them
+    frac = scale;
+    // v accumulated only the digits up to `scale` because zeros past it were skipped
+  }
+  const shift = scale - (frac < 0 ? 0 : frac);
+  for (let k = 0; k < shift; k++) v *= 10;
+  if (!(v > 0) || v > Number.MAX_SAFE_INTEGER) return v > 0 ? slowUnits(text, scale) : undefined;
+  return v;
+}
+
+function slowUnits(text: string, scale: number): number | undefined {
+  const v = parseDecimal(text.trim(), scale);
+  if (v === null || v <= 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return Number(v);
+}

@@ -40,18 +40,34 @@ export interface MarketFactors {
   readonly baseUnit: bigint;
   /** ledger units of quote per (price unit x amount unit x basis point) */
   readonly quotePerBps: bigint;
+  /** cache: (10000 + bps) x quotePerBps, by bps */
+  readonly holdFactors: bigint[];
 }
 
 export function marketFactors(priceDecimals: number, amountDecimals: number): MarketFactors {
   return {
     baseUnit: pow10(LEDGER_DECIMALS - amountDecimals),
     quotePerBps: pow10(LEDGER_DECIMALS - 4 - priceDecimals - amountDecimals),
+    holdFactors: [],
   };
+}
+
+/** ledger quote per (price unit x amount unit) reserved by a buy with fee headroom `bps` */
+export function holdFactor(f: MarketFactors, bps: number): bigint {
+  let h = f.holdFactors[bps];
+  if (h === undefined) f.holdFactors[bps] = h = (BPS + BigInt(bps)) * f.quotePerBps;
+  return h;
+}
+
+/** exact a x b for non-negative safe integers, as a bigint */
+export function mulUnits(a: number, b: number): bigint {
+  const p = a * b;
+  return p <= Number.MAX_SAFE_INTEGER ? BigInt(p) : BigInt(a) * BigInt(b);
 }
 
 /** quote reserved for a buy of `amount` at `price` with fee headroom `bps` */
 export function buyHold(f: MarketFactors, price: number, amount: number, bps: number): bigint {
-  return BigInt(price) * BigInt(amount) * (BPS + BigInt(bps)) * f.quotePerBps;
+  return mulUnits(price, amount) * holdFactor(f, bps);
 }
 
 export function sellHold(f: MarketFactors, amount: number): bigint {

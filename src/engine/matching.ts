@@ -7,10 +7,10 @@
  * incoming order when it would meet its own account's order; price-band protection cancels the
  * rest when the next fill would be more than `priceBandBps` beyond its first fill price.
  */
-import { parseDecimal } from '../domain/decimal.js';
+import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
 import type { Event } from './events.js';
-import { balanceOf, buyHold, sellHold, BPS } from './ledger.js';
+import { balanceOf, buyHold, mulUnits, sellHold, BPS } from './ledger.js';
 import { recordOf, type CancelReason, type ExecOption, type Order, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineState, MarketState } from './state.js';
@@ -26,10 +26,8 @@ const ORDER_KINDS = new Map<string, OrderKind>([
 /** Parse a positive multiple of `step` units; undefined when it is not one. */
 function parseUnits(text: unknown, decimals: number, step: number): number | undefined {
   if (typeof text !== 'string') return undefined;
-  const v = parseDecimal(text.trim(), decimals);
-  if (v === null || v <= 0n || v > BigInt(MAX_UNITS)) return undefined;
-  const n = Number(v);
-  return n % step === 0 ? n : undefined;
+  const n = parsePositiveUnits(text, decimals);
+  return n !== undefined && n % step === 0 ? n : undefined;
 }
 
 function crosses(side: Side, limit: number, opposite: number): boolean {
@@ -89,6 +87,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   const hold = side === 'buy' ? buyHold(ms.factors, price, amount, holdBps) : sellHold(ms.factors, amount);
   const bal = balanceOf(account, side === 'buy' ? m.quote : m.base);
   if (bal.total - bal.held < hold) return reject('InsufficientFunds');
+  const getBal = balanceOf(account, side === 'buy' ? m.base : m.quote);
 
   // ---- accepted: nothing below may reject ----
   const order: Order = {
@@ -109,6 +108,8 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     makerBps: account.makerBps,
     takerBps: account.takerBps,
     hold,
+    payBal: bal,
+    getBal,
     triggered: kind !== 'stop-limit',
     resting: false,
     prev: null,
@@ -222,7 +223,7 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   const p = maker.price;
   maker.remaining -= q;
   taker.remaining -= q;
-  const pq = BigInt(p) * BigInt(q);
+  const pq = mulUnits(p, q);
   maker.filledNotional += pq;
   taker.filledNotional += pq;
   const perBps = pq * f.quotePerBps;
@@ -232,24 +233,21 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   const seller = takerIsBuyer ? maker : taker;
   const makerFee = perBps * BigInt(maker.makerBps);
   const takerFee = perBps * BigInt(taker.takerBps);
-  const buyerFee = takerIsBuyer ? takerFee : makerFee;
-  const sellerFee = takerIsBuyer ? makerFee : takerFee;
   const baseQty = BigInt(q) * f.baseUnit;
 
-  const buyerAcct = s.accounts.get(buyer.account)!;
-  const bq = balanceOf(buyerAcct, mk.quote);
+  // buyer: pays notional + fee out of its hold, re-sized to what the rest of the order needs
+  const bq = buyer.payBal;
   const newHold = buyer.remaining > 0 ? buyHold(f, buyer.price, buyer.remaining, Math.max(buyer.makerBps, buyer.takerBps)) : 0n;
   bq.held -= buyer.hold - newHold;
   buyer.hold = newHold;
-  bq.total -= notional + buyerFee;
-  balanceOf(buyerAcct, mk.base).total += baseQty;
-
-  const sellerAcct = s.accounts.get(seller.account)!;
-  const sb = balanceOf(sellerAcct, mk.base);
+  bq.total -= notional + (takerIsBuyer ? takerFee : makerFee);
+  buyer.getBal.total += baseQty;
+  // seller: delivers base out of its hold, receives notional - fee
+  const sb = seller.payBal;
   sb.total -= baseQty;
   sb.held -= baseQty;
   seller.hold -= baseQty;
-  balanceOf(sellerAcct, mk.quote).total += notional - sellerFee;
+  seller.getBal.total += notional - (takerIsBuyer ? makerFee : takerFee);
 
   s.feesCollected.set(mk.quote, (s.feesCollected.get(mk.quote) ?? 0n) + makerFee + takerFee);
   ms.lastPrice = p;
@@ -297,8 +295,7 @@ export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time
     const i = ms.stops.indexOf(o);
     if (i >= 0) ms.stops.splice(i, 1);
   }
-  const acct = s.accounts.get(o.account)!;
-  balanceOf(acct, o.side === 'buy' ? ms.market.quote : ms.market.base).held -= o.hold;
+  o.payBal.held -= o.hold;
   o.hold = 0n;
   close(s, o);
   events.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });

@@ -5,6 +5,7 @@
  * `hold` is exactly what the ledger has reserved for this order (see ledger.ts);
  * `prev`/`next`/`level` belong to the book that holds the order and nobody else touches them.
  */
+import type { Balance } from './ledger.js';
 
 export type Side = 'buy' | 'sell';
 export type OrderKind = 'limit' | 'stop-limit' | 'market';
@@ -41,6 +42,10 @@ export interface Order {
   readonly makerBps: number;
   readonly takerBps: number;
   hold: bigint;
+  /** the ledger balance the hold sits in (quote for buys, base for sells) */
+  readonly payBal: Balance;
+  /** the ledger balance fills are credited to */
+  readonly getBal: Balance;
   /** stop orders: false while waiting for the trigger */
   triggered: boolean;
   /** true while the order sits in its market's book */

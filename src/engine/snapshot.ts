@@ -30,8 +30,14 @@ function tuple(o: Order): OrderTuple {
     o.option, o.clientOrderId ?? null, o.time, o.makerBps, o.takerBps, o.hold.toString()];
 }
 
-function fromTuple(t: OrderTuple, symbol: string, triggered: boolean): Order {
+function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boolean): Order {
+  const acct = engine.state.accounts.get(t[1]);
+  const m = engine.state.markets.get(symbol)?.market;
+  if (acct === undefined || m === undefined) throw new Error(`snapshot order ${t[0]} names an unknown account or market`);
+  const buy = t[3] === 'buy';
   return {
+    payBal: balanceOf(acct, buy ? m.quote : m.base),
+    getBal: balanceOf(acct, buy ? m.base : m.quote),
     id: t[0], account: t[1], session: t[2], symbol, side: t[3], kind: t[4], price: t[5], stopPrice: t[6], amount: t[7],
     remaining: t[8], filledNotional: BigInt(t[9]), option: t[10], clientOrderId: t[11] ?? undefined, time: t[12],
     makerBps: t[13], takerBps: t[14], hold: BigInt(t[15]), triggered, resting: false, prev: null, next: null, level: null,
@@ -89,13 +95,13 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
     ms.status = m.status;
     ms.lastPrice = m.lastPrice;
     for (const t of [...m.bids, ...m.asks]) {
-      const o = fromTuple(t, m.symbol, true);
+      const o = fromTuple(engine, t, m.symbol, true);
       ms.book.add(o);
       o.resting = true;
       all.push(o);
     }
     for (const t of m.stops) {
-      const o = fromTuple(t, m.symbol, false);
+      const o = fromTuple(engine, t, m.symbol, false);
       ms.stops.push(o);
       all.push(o);
     }
