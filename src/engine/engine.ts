@@ -89,8 +89,8 @@ export class Engine {
       case 'PlaceOrder':
         return placeOrder(s, c, c.time, events);
       case 'CancelOrder': {
-        const id = /^\d{1,16}$/.test(String(c.orderId)) ? Number(c.orderId) : NaN;
-        const o = s.orders.get(id);
+        const id = orderIdOf(c.orderId);
+        const o = id === undefined ? undefined : s.orders.get(id);
         if (o === undefined || o.account !== c.account) return reject('OrderNotFound');
         cancelOrder(s, o, 'Requested', c.time, events);
         return null;
@@ -183,6 +183,12 @@ export class Engine {
   openOrders(account: string): OrderRecord[] {
     return byId(this.state.accountOrders.get(account)).map((o) => recordOf(o, true));
   }
+}
+
+/** an order id from the wire (decimal string or number), undefined when it cannot name an order */
+function orderIdOf(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 function byId(orders: Iterable<Order> | undefined): Order[] {

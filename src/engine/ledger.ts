@@ -40,15 +40,21 @@ export interface MarketFactors {
   readonly baseUnit: bigint;
   /** ledger units of quote per (price unit x amount unit x basis point) */
   readonly quotePerBps: bigint;
+  /** ledger quote per (price unit x amount unit): 10000 x quotePerBps */
+  readonly notionalFactor: bigint;
   /** cache: (10000 + bps) x quotePerBps, by bps */
   readonly holdFactors: bigint[];
+  /** cache: bps x quotePerBps, by bps */
+  readonly feeFactors: bigint[];
 }
 
 export function marketFactors(priceDecimals: number, amountDecimals: number): MarketFactors {
   return {
     baseUnit: pow10(LEDGER_DECIMALS - amountDecimals),
     quotePerBps: pow10(LEDGER_DECIMALS - 4 - priceDecimals - amountDecimals),
+    notionalFactor: pow10(LEDGER_DECIMALS - priceDecimals - amountDecimals),
     holdFactors: [],
+    feeFactors: [],
   };
 }
 
@@ -56,6 +62,13 @@ export function marketFactors(priceDecimals: number, amountDecimals: number): Ma
 export function holdFactor(f: MarketFactors, bps: number): bigint {
   let h = f.holdFactors[bps];
   if (h === undefined) f.holdFactors[bps] = h = (BPS + BigInt(bps)) * f.quotePerBps;
+  return h;
+}
+
+/** ledger quote fee per (price unit x amount unit) at `bps` */
+export function feeFactor(f: MarketFactors, bps: number): bigint {
+  let h = f.feeFactors[bps];
+  if (h === undefined) f.feeFactors[bps] = h = BigInt(bps) * f.quotePerBps;
   return h;
 }
 

@@ -10,7 +10,7 @@
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
 import type { Event } from './events.js';
-import { balanceOf, buyHold, mulUnits, sellHold, BPS } from './ledger.js';
+import { balanceOf, buyHold, feeFactor, mulUnits, sellHold, BPS } from './ledger.js';
 import { recordOf, type CancelReason, type ExecOption, type Order, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineState, MarketState } from './state.js';
@@ -37,13 +37,13 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
 export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: Event[]): Rejection | null {
   const account = s.accounts.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
-  const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol.toLowerCase()) : undefined;
+  const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
   if (ms === undefined) return reject('InvalidSymbol');
   const m = ms.market;
-  const sideText = typeof c.side === 'string' ? c.side.toLowerCase() : '';
+  const sideText = c.side === 'buy' || c.side === 'sell' ? c.side : typeof c.side === 'string' ? c.side.toLowerCase() : '';
   if (sideText !== 'buy' && sideText !== 'sell') return reject('InvalidSide');
   const side: Side = sideText;
-  const kind = typeof c.orderType === 'string' ? ORDER_KINDS.get(c.orderType.toLowerCase()) : undefined;
+  const kind = typeof c.orderType === 'string' ? ORDER_KINDS.get(c.orderType) ?? ORDER_KINDS.get(c.orderType.toLowerCase()) : undefined;
   if (kind === undefined || (kind === 'market' && !m.marketOrders)) return reject('InvalidOrderType');
 
   const opts = Array.isArray(c.options) ? c.options : [];
@@ -226,13 +226,12 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   const pq = mulUnits(p, q);
   maker.filledNotional += pq;
   taker.filledNotional += pq;
-  const perBps = pq * f.quotePerBps;
-  const notional = perBps * BPS;
+  const notional = pq * f.notionalFactor;
   const takerIsBuyer = taker.side === 'buy';
   const buyer = takerIsBuyer ? taker : maker;
   const seller = takerIsBuyer ? maker : taker;
-  const makerFee = perBps * BigInt(maker.makerBps);
-  const takerFee = perBps * BigInt(taker.takerBps);
+  const makerFee = pq * feeFactor(f, maker.makerBps);
+  const takerFee = pq * feeFactor(f, taker.takerBps);
   const baseQty = BigInt(q) * f.baseUnit;
 
   // buyer: pays notional + fee out of its hold, re-sized to what the rest of the order needs

@@ -1,7 +1,7 @@
 /**
  * The production order book.
  *
- * Shape: per side, a Map price -> Level and an array of active prices sorted so that the best
+ * Shape: per side, a Map price -> Level and an array of the active levels sorted so that the best
  * price is at the END (bids ascending, asks descending) — taking the best level off is a pop.
  * Each level is an intrusive doubly linked FIFO list threaded through the orders themselves, so
  * adding, cancelling and filling an order are O(1) apart from creating or deleting a level
@@ -20,24 +20,24 @@ class PriceLevel {
 
 class BookSide {
   readonly levels = new Map<number, PriceLevel>();
-  /** active prices, best last */
-  readonly prices: number[] = [];
+  /** active levels sorted by price, best last */
+  readonly sorted: PriceLevel[] = [];
   constructor(private readonly isBid: boolean) {}
 
   /** index at which `price` sits or should be inserted to keep the order */
   private indexOf(price: number): number {
-    const a = this.prices;
+    const a = this.sorted;
     let lo = 0;
     let hi = a.length;
     if (this.isBid) {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (a[mid]! < price) lo = mid + 1; else hi = mid;
+        if (a[mid]!.price < price) lo = mid + 1; else hi = mid;
       }
     } else {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (a[mid]! > price) lo = mid + 1; else hi = mid;
+        if (a[mid]!.price > price) lo = mid + 1; else hi = mid;
       }
     }
     return lo;
@@ -48,11 +48,11 @@ class BookSide {
     if (level === undefined) {
       level = new PriceLevel(o.price);
       this.levels.set(o.price, level);
-      const a = this.prices;
+      const a = this.sorted;
       const last = a.length - 1;
       // common case: new best price
-      if (last < 0 || (this.isBid ? o.price > a[last]! : o.price < a[last]!)) a.push(o.price);
-      else a.splice(this.indexOf(o.price), 0, o.price);
+      if (last < 0 || (this.isBid ? o.price > a[last]!.price : o.price < a[last]!.price)) a.push(level);
+      else a.splice(this.indexOf(o.price), 0, level);
     }
     o.level = level;
     o.next = null;
@@ -71,20 +71,19 @@ class BookSide {
     o.level = null;
     level.amount -= amount;
     level.count--;
-    if (level.count === 0) this.dropLevel(level.price);
+    if (level.count === 0) this.dropLevel(level);
   }
 
-  private dropLevel(price: number): void {
-    this.levels.delete(price);
-    const a = this.prices;
-    if (a[a.length - 1] === price) a.pop();
-    else a.splice(this.indexOf(price), 1);
+  private dropLevel(level: PriceLevel): void {
+    this.levels.delete(level.price);
+    const a = this.sorted;
+    if (a[a.length - 1] === level) a.pop();
+    else a.splice(this.indexOf(level.price), 1);
   }
 
   best(): Order | undefined {
-    const a = this.prices;
-    if (a.length === 0) return undefined;
-    return this.levels.get(a[a.length - 1]!)!.head!;
+    const a = this.sorted;
+    return a.length === 0 ? undefined : a[a.length - 1]!.head!;
   }
 }
 
@@ -125,22 +124,20 @@ export class FastBook implements Book {
   }
 
   depth(side: Side, limit: number): Level[] {
-    const s = this.side(side);
-    const a = s.prices;
+    const a = this.side(side).sorted;
     const n = limit > 0 ? Math.min(limit, a.length) : a.length;
     const out: Level[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const l = s.levels.get(a[a.length - 1 - i]!)!;
+      const l = a[a.length - 1 - i]!;
       out[i] = { price: l.price, amount: l.amount, count: l.count };
     }
     return out;
   }
 
   scan(side: Side, visit: (o: Order) => boolean): void {
-    const s = this.side(side);
-    const a = s.prices;
+    const a = this.side(side).sorted;
     for (let i = a.length - 1; i >= 0; i--) {
-      for (let o = s.levels.get(a[i]!)!.head; o !== null; o = o.next) {
+      for (let o = a[i]!.head; o !== null; o = o.next) {
         if (!visit(o)) return;
       }
     }
