@@ -53,7 +53,9 @@ export interface PlaceOrder {
   amount: string;
   price?: string;
   stopPrice?: string;
-  options: string[];
+  /** as sent; the engine checks it is an array of known option names */
+  options: unknown;
+  /** as sent; the engine refuses non-strings (JSON may carry anything) */
   clientOrderId?: string;
 }
 

@@ -24,8 +24,10 @@ const ORDER_KINDS = new Map<string, OrderKind>([
 ]);
 
 /** Parse a positive multiple of `step` units; undefined when it is not one. */
-function parseUnits(text: unknown, decimals: number, step: number): number | undefined {
-  if (typeof text !== 'string') return undefined;
+function parseUnits(value: unknown, decimals: number, step: number): number | undefined {
+  // JSON numbers are tolerated (some clients send them); their shortest decimal form is used
+  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  if (text === undefined) return undefined;
   const n = parsePositiveUnits(text, decimals);
   return n !== undefined && n % step === 0 ? n : undefined;
 }
@@ -46,13 +48,17 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   const kind = typeof c.orderType === 'string' ? ORDER_KINDS.get(c.orderType) ?? ORDER_KINDS.get(c.orderType.toLowerCase()) : undefined;
   if (kind === undefined || (kind === 'market' && !m.marketOrders)) return reject('InvalidOrderType');
 
-  const opts = Array.isArray(c.options) ? c.options : [];
+  if (c.options !== undefined && c.options !== null && !Array.isArray(c.options)) return reject('OptionsMustBeArray');
+  const opts: unknown[] = Array.isArray(c.options) ? c.options : [];
   for (const o of opts) if (typeof o !== 'string' || !KNOWN_OPTIONS.has(o)) return reject('UnsupportedOption', String(o));
   if (opts.length > 1) return reject('ConflictingOptions');
   if (opts.length === 1 && kind !== 'limit') return reject('UnsupportedOption', `${opts[0]} is only for limit orders`);
   const option = (opts[0] ?? '') as ExecOption;
 
-  if (c.clientOrderId !== undefined && c.clientOrderId.length > 100) return reject('ClientOrderIdTooLong');
+  const cid: unknown = c.clientOrderId;
+  if (cid !== undefined && cid !== null && typeof cid !== 'string') return reject('ClientOrderIdMustBeString');
+  if (typeof cid === 'string' && cid.length > 100) return reject('ClientOrderIdTooLong');
+  const clientOrderId = typeof cid === 'string' ? cid : undefined;
 
   const amount = parseUnits(c.amount, m.amountDecimals, m.amountStep);
   if (amount === undefined || amount < m.minAmount) return reject('InvalidQuantity');
@@ -103,7 +109,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     remaining: amount,
     filledNotional: 0n,
     option,
-    clientOrderId: c.clientOrderId,
+    clientOrderId,
     time,
     makerBps: account.makerBps,
     takerBps: account.takerBps,

@@ -28,6 +28,8 @@ export const CATALOGUE = {
   InvalidStopPriceRatio: { reason: 'InvalidStopPriceRatio', status: 400, message: 'Stop price is more than 50% away from the limit price' },
   UnsupportedOption: { reason: 'UnsupportedOption', status: 400, message: 'Unsupported order execution option' },
   ConflictingOptions: { reason: 'ConflictingOptions', status: 400, message: 'At most one order execution option may be given' },
+  OptionsMustBeArray: { reason: 'OptionsMustBeArray', status: 400, message: 'options must be an array' },
+  ClientOrderIdMustBeString: { reason: 'ClientOrderIdMustBeString', status: 400, message: 'client_order_id must be a string' },
   ClientOrderIdTooLong: { reason: 'ClientOrderIdTooLong', status: 400, message: 'client_order_id must be at most 100 characters' },
   InsufficientFunds: { reason: 'InsufficientFunds', status: 406, message: 'Insufficient funds' },
   OrderNotFound: { reason: 'OrderNotFound', status: 404, message: 'Order not found' },
