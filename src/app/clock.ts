@@ -21,6 +21,7 @@ export class SystemClock implements Clock {
 
 export class VirtualClock implements Clock {
   private t: number;
+  private readonly listeners = new Set<(now: number) => void>();
 
   constructor(start = 0) {
     VirtualClock.check(start);
@@ -36,6 +37,13 @@ export class VirtualClock implements Clock {
     VirtualClock.check(t);
     if (t < this.t) throw new RangeError(`VirtualClock cannot go back from ${this.t} to ${t}`);
     this.t = t;
+    for (const fn of this.listeners) fn(t);
+  }
+
+  /** be told every time the clock moves (e.g. to fire heartbeat deadlines); returns an unsubscribe */
+  onChange(fn: (now: number) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** move forward by `ms` (>= 0); returns the new time */

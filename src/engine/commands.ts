@@ -14,7 +14,11 @@ export interface Stamp {
 
 export interface CreateAccount {
   type: 'CreateAccount';
+  /** the account's short name, its id everywhere ("primary", "my-secondary-account") */
   account: string;
+  /** display name and Gemini account type; kept by the account directory, ignored by the engine */
+  name?: string;
+  accountType?: 'exchange' | 'custody';
   /** fee rates in basis points; engine defaults when absent */
   makerBps?: number;
   takerBps?: number;
