@@ -104,7 +104,8 @@ export function parsePositiveUnits(text: string, scale: number): number | undefi
         frac++;
         if (frac > scale) {
           if (c === 48) continue; // trailing zeros are checked below
-          return undefined;
+          // too precise, unless an exponent follows and shifts it back: let the full parser decide
+          return /[eE]/.test(text) ? slowUnits(text, scale) : undefined;
         }
       }
       v = v * 10 + (c - 48);

@@ -134,12 +134,12 @@ export class Engine {
         if (!s.currencies.has(cur)) return reject('InvalidCurrency', String(c.currency));
         const amt = typeof c.amount === 'string' ? parseDecimal(c.amount, LEDGER_DECIMALS) : null;
         if (amt === null || amt <= 0n) return reject('InvalidAmount');
-        const b = balanceOf(a, cur);
         if (c.type === 'Deposit') {
-          b.total += amt;
+          balanceOf(a, cur).total += amt;
           events.push({ type: 'FundsDeposited', account: c.account, currency: cur, amount: amt });
         } else {
-          if (b.total - b.held < amt) return reject('InsufficientFunds');
+          const b = a.balances.get(cur);
+          if (b === undefined || b.total - b.held < amt) return reject('InsufficientFunds');
           b.total -= amt;
           events.push({ type: 'FundsWithdrawn', account: c.account, currency: cur, amount: amt });
         }

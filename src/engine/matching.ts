@@ -85,17 +85,20 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   if (st === 'post_only' && option !== 'maker-or-cancel') return reject('MarketNotOpen', 'market is post_only');
 
   if (kind === 'market') price = marketLimit(s, ms, side);
-  if (ms.book.levelAmount(side, price) + amount > MAX_UNITS) {
+  // the order (or a stop, once triggered) may rest at `price`: its level must stay exact
+  if (ms.book.levelAmount(side, price) + pendingStops(ms, side, price) + amount > MAX_UNITS) {
     return reject('InvalidQuantity', 'too large');
   }
 
   const holdBps = Math.max(account.makerBps, account.takerBps);
   const hold = side === 'buy' ? buyHold(ms.factors, price, amount, holdBps) : sellHold(ms.factors, amount);
-  const bal = balanceOf(account, side === 'buy' ? m.quote : m.base);
-  if (bal.total - bal.held < hold) return reject('InsufficientFunds');
-  const getBal = balanceOf(account, side === 'buy' ? m.base : m.quote);
+  const held = account.balances.get(side === 'buy' ? m.quote : m.base);
+  if (hold > 0n && (held === undefined || held.total - held.held < hold)) return reject('InsufficientFunds');
 
   // ---- accepted: nothing below may reject ----
+  const bal = held ?? balanceOf(account, side === 'buy' ? m.quote : m.base);
+  const getBal = balanceOf(account, side === 'buy' ? m.base : m.quote);
+
   const order: Order = {
     id: s.nextId++,
     account: c.account,
@@ -138,6 +141,13 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   }
   runStops(s, ms, time, events);
   return null;
+}
+
+/** amount of untriggered stops that would rest at this side and price */
+function pendingStops(ms: MarketState, side: Side, price: number): number {
+  let sum = 0;
+  for (const o of ms.stops) if (o.side === side && o.price === price) sum += o.remaining;
+  return sum;
 }
 
 /** Protective limit for a market order: the best opposite price widened by the price band. */
