@@ -14,6 +14,7 @@ import type { Command } from './commands.js';
 import type { Event } from './events.js';
 import { balanceOf, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
+import { OrderIndex } from './order-index.js';
 import { recordOf, type Order, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineConfig, EngineState, MarketState } from './state.js';
@@ -71,7 +72,7 @@ export class Engine {
       currencies,
       accounts: new Map(),
       accountOrders: new Map(),
-      orders: new Map(),
+      orders: new OrderIndex(),
       feesCollected: new Map(),
       nextId: opts.firstId ?? 1,
     };

@@ -13,6 +13,7 @@ import type { Event } from './events.js';
 import { balanceOf, buyHold, feeFactor, mulUnits, sellHold, BPS } from './ledger.js';
 import { recordOf, type CancelReason, type ExecOption, type Order, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
+import { OpenOrderList } from './order-index.js';
 import type { EngineState, MarketState } from './state.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
@@ -124,11 +125,14 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     prev: null,
     next: null,
     level: null,
+    aPrev: null,
+    aNext: null,
+    aList: null,
   };
   bal.held += hold;
   s.orders.set(order.id, order);
   let set = s.accountOrders.get(order.account);
-  if (set === undefined) s.accountOrders.set(order.account, (set = new Set()));
+  if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
   set.add(order);
   events.push({ type: 'OrderAccepted', order: recordOf(order, true) });
 

@@ -53,6 +53,10 @@ export interface Order {
   prev: Order | null;
   next: Order | null;
   level: unknown;
+  /** links in the account's open-order list (order-index.ts) */
+  aPrev: Order | null;
+  aNext: Order | null;
+  aList: unknown;
 }
 
 export interface OrderRecord {

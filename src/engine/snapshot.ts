@@ -8,6 +8,7 @@
 import type { MarketStatus } from '../domain/symbols.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { balanceOf } from './ledger.js';
+import { OpenOrderList } from './order-index.js';
 import type { ExecOption, Order, OrderKind, Side } from './order.js';
 
 export const SNAPSHOT_VERSION = 1;
@@ -40,7 +41,7 @@ function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boo
     getBal: balanceOf(acct, buy ? m.base : m.quote),
     id: t[0], account: t[1], session: t[2], symbol, side: t[3], kind: t[4], price: t[5], stopPrice: t[6], amount: t[7],
     remaining: t[8], filledNotional: BigInt(t[9]), option: t[10], clientOrderId: t[11] ?? undefined, time: t[12],
-    makerBps: t[13], takerBps: t[14], hold: BigInt(t[15]), triggered, resting: false, prev: null, next: null, level: null,
+    makerBps: t[13], takerBps: t[14], hold: BigInt(t[15]), triggered, resting: false, prev: null, next: null, level: null, aPrev: null, aNext: null, aList: null,
   };
 }
 
@@ -110,7 +111,7 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
   for (const o of all) {
     s.orders.set(o.id, o);
     let set = s.accountOrders.get(o.account);
-    if (set === undefined) s.accountOrders.set(o.account, (set = new Set()));
+    if (set === undefined) s.accountOrders.set(o.account, (set = new OpenOrderList()));
     set.add(o);
   }
   return engine;

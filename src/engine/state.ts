@@ -9,6 +9,7 @@ import type { Market, MarketStatus } from '../domain/symbols.js';
 import type { Book } from './book/book.js';
 import type { Account, MarketFactors } from './ledger.js';
 import type { Order } from './order.js';
+import type { OpenOrderList, OrderIndex } from './order-index.js';
 
 export interface MarketState {
   readonly market: Market;
@@ -32,8 +33,8 @@ export interface EngineState {
   readonly markets: Map<string, MarketState>;
   readonly currencies: Set<string>;
   readonly accounts: Map<string, Account>;
-  readonly accountOrders: Map<string, Set<Order>>;
-  readonly orders: Map<number, Order>;
+  readonly accountOrders: Map<string, OpenOrderList>;
+  readonly orders: OrderIndex;
   readonly feesCollected: Map<string, bigint>;
   /** next order id / trade id (one shared, increasing sequence) */
   nextId: number;
