@@ -1,11 +1,49 @@
 /**
- * Gemini's REST API as a Fastify plugin. (Placeholder: being written.)
+ * Gemini's REST API as a Fastify plugin: the private Orders group and what every client needs
+ * (heartbeat, balances, roles, account). See docs/rest.md.
+ *
+ * Owns, inside one encapsulated Fastify context: a catch-all body reader (private requests carry
+ * their parameters in X-GEMINI-PAYLOAD; the body may be empty, "{}" or a JSON copy, in any
+ * content type, and is never parsed), the error handler (every failure becomes
+ * {"result":"error","reason","message"} with a catalogue status; parse errors and oversize bodies
+ * are 400s, never 500s), the not-found handler (any unknown path or method: 404
+ * EndpointNotFound), and the private routes.
+ * Invariants: no stack trace or internal message ever reaches a client; the only 5xx is
+ * `System`, for genuine internal failures (e.g. the sequencer halted).
+ * Note: the not-found handler applies to the whole server (Fastify keeps one per prefix), so the
+ * server must not set another one at '/'.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Exchange } from '../../app/exchange.js';
+import { ACCOUNT_ENDPOINTS } from './account.js';
+import { registerEndpoints } from './endpoint.js';
+import { RestError, restError, sendError } from './errors.js';
+import { ORDER_QUERY_ENDPOINTS } from './order-queries.js';
+import { ORDER_ENTRY_ENDPOINTS } from './orders.js';
+import { TRADE_ENDPOINTS } from './trades.js';
+
+/** largest body we read (and then ignore); Gemini clients send none or a copy of the payload */
+export const BODY_LIMIT = 1024 * 1024;
+
+export const PRIVATE_ENDPOINTS = [...ORDER_ENTRY_ENDPOINTS, ...ORDER_QUERY_ENDPOINTS, ...TRADE_ENDPOINTS, ...ACCOUNT_ENDPOINTS];
+
+function onError(err: FastifyError | RestError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err instanceof RestError) return sendError(reply, err);
+  const status = (err as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return sendError(reply, restError('BadBody', (err as FastifyError).code));
+  }
+  req.log.error({ err }, 'REST request failed');
+  return sendError(reply, restError('System'));
+}
 
 /** Register every Gemini REST route (public and private) on `app`. */
 export async function registerRest(app: FastifyInstance, exchange: Exchange): Promise<void> {
-  void app;
-  void exchange;
+  await app.register(async (api) => {
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+    api.setErrorHandler(onError);
+    api.setNotFoundHandler((_req, reply) => sendError(reply, restError('EndpointNotFound')));
+    registerEndpoints(api, exchange, PRIVATE_ENDPOINTS);
+  });
 }
