@@ -86,7 +86,7 @@ export function requireRole(key: ApiKey, allowed: RoleRule): void {
   if (allowed === 'any' || key.roles.some((r) => allowed.includes(r))) return;
   throw restError(
     'MissingRole',
-    `this endpoint needs one of the roles [${allowed.join(', ')}]; API key ${key.key} has the roles [${key.roles.join(', ')}]`,
+    `assign one of the roles [${allowed.join(', ')}] to API key ${key.key}, which has the roles [${key.roles.join(', ')}]`,
   );
 }
 

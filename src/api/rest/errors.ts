@@ -27,7 +27,7 @@ export const REST_CATALOGUE = {
   EndpointMismatch: { reason: 'EndpointMismatch', status: 400, message: "The payload's 'request' does not match the request path" },
   MissingNonce: { reason: 'MissingNonce', status: 400, message: "The payload needs a 'nonce' that increases with every request" },
   InvalidNonce: { reason: 'InvalidNonce', status: 400, message: 'Invalid nonce' },
-  MissingRole: { reason: 'MissingRole', status: 403, message: 'The API key lacks a role this endpoint needs' },
+  MissingRole: { reason: 'MissingRole', status: 403, message: 'The API key does not have a role this endpoint requires' },
   MissingAccounts: { reason: 'MissingAccounts', status: 400, message: "A master API key must name the account in the payload's 'account' field" },
   InvalidAccountName: { reason: 'InvalidAccountName', status: 400, message: 'No such account' },
   ForeignAccount: { reason: 'InvalidAccountName', status: 400, message: 'This API key cannot act for that account' },

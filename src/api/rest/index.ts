@@ -31,7 +31,7 @@ function onError(err: FastifyError | RestError, req: FastifyRequest, reply: Fast
   if (err instanceof RestError) return sendError(reply, err);
   const status = (err as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return sendError(reply, restError('BadBody', (err as FastifyError).code));
+    return sendError(reply, restError('BadBody', status === 413 ? `larger than ${BODY_LIMIT} bytes` : undefined));
   }
   req.log.error({ err }, 'REST request failed');
   return sendError(reply, restError('System'));
