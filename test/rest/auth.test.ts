@@ -52,6 +52,9 @@ describe('headers and signature', () => {
     assertError(await request(`${s.url}/v1/order/new`, { method: 'DELETE' }), 404, 'EndpointNotFound');
     assertError(await request(`${s.url}/`, { method: 'GET' }), 404, 'EndpointNotFound');
     assertError(await request(`${s.url}/v1/nothing`, { method: 'POST', body: '{bad json', headers: { 'content-type': 'application/json' } }), 404, 'EndpointNotFound');
+    // a URL that cannot be decoded (shaped by the exported frameworkErrors server option)
+    assertError(await request(`${s.url}/v1/%zz`, { method: 'POST' }), 404, 'EndpointNotFound');
+    assertError(await request(`${s.url}/v1/wrap/%zz`, { method: 'POST' }), 404, 'EndpointNotFound');
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerRest } from '../../src/api/rest/index.js';
+import { frameworkErrors, registerRest } from '../../src/api/rest/index.js';
 import { VirtualClock } from '../../src/app/clock.js';
 import { Exchange } from '../../src/app/exchange.js';
 import type { ApiKey, NewKey } from '../../src/app/keys.js';
@@ -40,7 +40,7 @@ export async function startServer(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pollux-rest-'));
   const clock = new VirtualClock(T0);
   const exchange = Exchange.open({ dataDir: dir, clock, seed: 'rest-tests' });
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, frameworkErrors });
   await registerRest(app, exchange);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();

@@ -11,7 +11,8 @@
  * Invariants: no stack trace or internal message ever reaches a client; the only 5xx is
  * `System`, for genuine internal failures (e.g. the sequencer halted).
  * Note: the not-found handler applies to the whole server (Fastify keeps one per prefix), so the
- * server must not set another one at '/'.
+ * server must not set another one at '/'. Errors Fastify raises before routing (a malformed URL)
+ * can only be shaped by a server option: pass `frameworkErrors` below to `Fastify({...})`.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Exchange } from '../../app/exchange.js';
@@ -35,6 +36,14 @@ function onError(err: FastifyError | RestError, req: FastifyRequest, reply: Fast
   }
   req.log.error({ err }, 'REST request failed');
   return sendError(reply, restError('System'));
+}
+
+/**
+ * For `Fastify({ frameworkErrors })`: errors raised before routing, in Gemini's shape. A URL that
+ * cannot be decoded names no endpoint (404 EndpointNotFound); anything else is a 400.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, restError(err.code === 'FST_ERR_BAD_URL' ? 'EndpointNotFound' : 'BadBody'));
 }
 
 /** Register every Gemini REST route (public and private) on `app`. */
