@@ -18,7 +18,10 @@ export function present(v: unknown): boolean {
 /** a whole number sent as a JSON number or a string of digits */
 function wholeNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
-  if (typeof v === 'string' && /^-?\d{1,16}$/.test(v.trim())) return Number(v.trim());
+  if (typeof v === 'string' && /^-?\d{1,16}$/.test(v.trim())) {
+    const n = Number(v.trim());
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
   return undefined;
 }
 
