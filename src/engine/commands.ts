@@ -78,6 +78,8 @@ export interface CancelAllOrders {
 export interface CancelSessionOrders {
   type: 'CancelSessionOrders';
   session: string;
+  /** only this account's orders of the session (a master key's session spans accounts) */
+  account?: string;
 }
 
 /** A heartbeat deadline passed: cancel the session's orders with reason HeartbeatTimeout. */

@@ -104,7 +104,8 @@ export class Engine {
       case 'CancelSessionOrders':
       case 'ExpireSession': {
         const reason = c.type === 'ExpireSession' ? 'HeartbeatTimeout' : 'Requested';
-        const mine = [...s.orders.values()].filter((o) => o.session === c.session);
+        const only = c.type === 'CancelSessionOrders' ? c.account : undefined;
+        const mine = [...s.orders.values()].filter((o) => o.session === c.session && (only === undefined || o.account === only));
         for (const o of byId(mine)) cancelOrder(s, o, reason, c.time, events);
         return null;
       }

@@ -115,20 +115,11 @@ async function cancelAll(ctx: Ctx): Promise<CancelAllResult> {
 
 async function cancelSession(ctx: Ctx): Promise<CancelAllResult> {
   const { exchange, key } = ctx;
-  if (key.scope !== 'master') {
-    const r = await exchange.submit({ type: 'CancelSessionOrders', session: key.key });
-    if (!r.ok) throw fromRejection(r.rejection);
-    return cancelResult(cancelledIds(r.events));
-  }
   // a master key's session spans accounts: cancel only its orders in the named account
-  const mine = exchange.engine.openOrders(ctx.account).filter((o) => o.session === key.key);
-  const cancelled: number[] = [];
-  const rejects: number[] = [];
-  for (const o of mine) {
-    const r = await exchange.submit({ type: 'CancelOrder', account: ctx.account, orderId: String(o.id) });
-    (r.ok ? cancelled : rejects).push(o.id);
-  }
-  return cancelResult(cancelled, rejects);
+  const account = key.scope === 'master' ? ctx.account : undefined;
+  const r = await exchange.submit({ type: 'CancelSessionOrders', session: key.key, account });
+  if (!r.ok) throw fromRejection(r.rejection);
+  return cancelResult(cancelledIds(r.events));
 }
 
 export const ORDER_ENTRY_ENDPOINTS: readonly Endpoint[] = [
