@@ -1,0 +1,545 @@
+/**
+ * Engine throughput benchmark: Pollux's engine vs nodejs-order-book on one seeded workload.
+ *
+ *   npm run bench:engine                         # 1,000,000 orders, 3 runs each
+ *   npm run bench:engine -- --orders 100000      # quick check (or BENCH_ORDERS=100000)
+ *   npm run bench:engine -- --runs 5             # (or BENCH_RUNS=5)
+ *   npm run bench:engine -- --only ours          # one implementation
+ *   npm run bench:engine -- --idle-wait 0        # do not wait for a quiet machine (BENCH_IDLE_WAIT)
+ *   node dist/bench/engine.bench.js --child ours # one run of one implementation, JSON on stdout
+ *                                                # (add --cpu-prof before the script to profile)
+ *
+ * The parent spawns every run in its own fresh Node process, alternating implementations, and
+ * reports the median orders/second of each and the ratio. A child generates the workload
+ * (workload.ts), builds its implementation's input objects, then times only the loop that places
+ * every order and sends the cancels that follow them. Orders/second counts the placements only.
+ *
+ * Pollux: market btcusd, 64 funded accounts, PlaceOrder commands with decimal strings (the engine
+ * parses them), every event produced and looked at (counted). Cancels carry the engine's order id
+ * as a string, which is only known once the order is accepted, so that `String(id)` happens in
+ * the timed loop.
+ * nodejs-order-book: `limit({id, side, size, price, accountId, stpMode: EXPIRE_TAKER})` with
+ * numbers and `cancel(id)`; EXPIRE_TAKER is the library's equivalent of our self-trade prevention
+ * (the rest of the incoming order is dropped, the resting order stays).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { OrderBook, SelfTradePreventionMode, Side, type LimitOrderOptions } from 'nodejs-order-book';
+import { loadMarkets } from '../src/app/markets-config.js';
+import type { Command, CancelOrder, PlaceOrder, Stamp } from '../src/engine/commands.js';
+import { Engine } from '../src/engine/engine.js';
+import { LEDGER_DECIMALS } from '../src/engine/ledger.js';
+import { parseDecimal } from '../src/domain/decimal.js';
+import {
+  centsToString,
+  DEFAULT_ACCOUNTS,
+  DEFAULT_SEED,
+  generateWorkload,
+  milliToString,
+  orderKey,
+  PRICE_MAX_CENTS,
+  PRICE_MIN_CENTS,
+  SIZE_MAX_MILLI,
+  SIZE_MIN_MILLI,
+  type Workload,
+} from './workload.js';
+
+type Impl = 'ours' | 'theirs';
+const IMPLS: readonly Impl[] = ['ours', 'theirs'];
+const LABEL: Record<Impl, string> = { ours: 'Pollux engine', theirs: 'nodejs-order-book' };
+
+const SYMBOL = 'btcusd';
+/** per account: far more than 1M orders x 1 BTC x 105 USD could ever hold */
+const FUND_USD = '10000000000';
+const FUND_BTC = '100000000';
+const TIME0 = 1_750_000_000_000;
+
+interface ChildResult {
+  impl: Impl;
+  orders: number;
+  cancels: number;
+  /** wall-clock time of the timed loop */
+  ms: number;
+  /** CPU time (user + system, all threads incl. GC helpers) of this process during the loop */
+  cpuMs: number;
+  /** CPU time of the whole child process (setup included) */
+  processCpuMs: number;
+  ordersPerSec: number;
+  heapUsedMB: number;
+  rssMB: number;
+  /** implementation-specific counters, all deterministic for a given workload */
+  counts: Record<string, number | string>;
+}
+
+// ---------------------------------------------------------------- arguments
+
+interface Options {
+  orders: number;
+  runs: number;
+  seed: number;
+  child: Impl | undefined;
+  only: Impl | undefined;
+  /** seconds to wait, before each run, for other processes to quiet down (0 = do not wait) */
+  idleWait: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    if (i >= 0) return argv[i + 1];
+    const eq = argv.find((a) => a.startsWith(`--${name}=`));
+    return eq?.slice(name.length + 3);
+  };
+  const int = (v: string | undefined, dflt: number, what: string): number => {
+    if (v === undefined || v === '') return dflt;
+    const n = Number(v.replace(/_/g, ''));
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`bad ${what}: ${v}`);
+    return n;
+  };
+  const nonNegative = (v: string | undefined, dflt: number, what: string): number => (v === '0' ? 0 : int(v, dflt, what));
+  const impl = (v: string | undefined): Impl | undefined => {
+    if (v === undefined) return undefined;
+    if (v !== 'ours' && v !== 'theirs') throw new Error(`expected ours or theirs, got ${v}`);
+    return v;
+  };
+  return {
+    orders: int(flag('orders') ?? process.env.BENCH_ORDERS, 1_000_000, 'order count'),
+    runs: int(flag('runs') ?? process.env.BENCH_RUNS, 3, 'run count'),
+    seed: int(flag('seed') ?? process.env.BENCH_SEED, DEFAULT_SEED, 'seed'),
+    child: impl(flag('child')),
+    only: impl(flag('only')),
+    idleWait: nonNegative(flag('idle-wait') ?? process.env.BENCH_IDLE_WAIT, 60, 'idle wait'),
+  };
+}
+
+// ---------------------------------------------------------------- Pollux engine
+
+function runOurs(w: Workload): ChildResult {
+  const engine = new Engine({ markets: loadMarkets() });
+  const market = engine.market(SYMBOL);
+  if (market === undefined) throw new Error(`no ${SYMBOL} market`);
+  const { base, quote } = market.market;
+  let seq = 0;
+  const setup = (body: Record<string, unknown>): void => {
+    const r = engine.apply({ ...body, seq: ++seq, time: TIME0 } as Command);
+    if (!r.ok) throw new Error(`setup ${JSON.stringify(body)} rejected: ${r.rejection.code}`);
+  };
+  const accounts: string[] = [];
+  for (let a = 0; a < w.accounts; a++) {
+    const id = `acct${String(a).padStart(2, '0')}`;
+    accounts.push(id);
+    setup({ type: 'CreateAccount', account: id });
+    setup({ type: 'Deposit', account: id, currency: quote, amount: FUND_USD });
+    setup({ type: 'Deposit', account: id, currency: base, amount: FUND_BTC });
+  }
+
+  // ---- pre-build every command (untimed) ----
+  const priceText: string[] = [];
+  for (let c = PRICE_MIN_CENTS; c <= PRICE_MAX_CENTS; c++) priceText[c] = centsToString(c);
+  const sizeText: string[] = [];
+  for (let m = SIZE_MIN_MILLI; m <= SIZE_MAX_MILLI; m++) sizeText[m] = milliToString(m);
+  const n = w.orders;
+  const places: (PlaceOrder & Stamp)[] = new Array(n);
+  const cancels: ((CancelOrder & Stamp) | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    places[i] = {
+      type: 'PlaceOrder',
+      account: accounts[w.account[i]!]!,
+      session: 'bench',
+      symbol: SYMBOL,
+      side: w.side[i] === 0 ? 'buy' : 'sell',
+      orderType: 'exchange limit',
+      amount: sizeText[w.sizeMilli[i]!]!,
+      price: priceText[w.priceCents[i]!]!,
+      options: [],
+      seq: ++seq,
+      time: TIME0 + i,
+    };
+    const t = w.cancelAfter[i]!;
+    cancels[i] = t < 0 ? null : { type: 'CancelOrder', account: accounts[w.account[t]!]!, orderId: '', seq: ++seq, time: TIME0 + i };
+  }
+  const cancelAfter = w.cancelAfter;
+  /** engine order id of workload order i; 0 when it was refused */
+  const ids = new Float64Array(n);
+
+  let accepted = 0;
+  let rejected = 0;
+  let events = 0;
+  let trades = 0;
+  let filled = 0;
+  let cancelled = 0;
+  let selfCross = 0;
+  let priceBand = 0;
+  let cancelOk = 0;
+  let cancelMissing = 0;
+  const rejections = new Map<string, number>();
+
+  // ---- timed ----
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = engine.apply(places[i]!);
+    if (r.ok) {
+      accepted++;
+      const ev = r.events;
+      const first = ev[0]!;
+      if (first.type === 'OrderAccepted') ids[i] = first.order.id;
+      events += ev.length;
+      for (let k = 0; k < ev.length; k++) {
+        const e = ev[k]!;
+        if (e.type === 'Trade') trades++;
+        else if (e.type === 'OrderFilled') filled++;
+        else if (e.type === 'OrderCancelled') {
+          if (e.reason === 'SelfCrossPrevented') selfCross++;
+          else if (e.reason === 'ExceedsPriceLimits') priceBand++;
+          else cancelled++;
+        }
+      }
+    } else {
+      rejected++;
+      rejections.set(r.rejection.code, (rejections.get(r.rejection.code) ?? 0) + 1);
+    }
+    const c = cancels[i];
+    if (c !== null && c !== undefined) {
+      c.orderId = String(ids[cancelAfter[i]!]);
+      const rc = engine.apply(c);
+      if (rc.ok) {
+        cancelOk++;
+        events += rc.events.length;
+        for (const e of rc.events) if (e.type === 'OrderCancelled') cancelled++;
+      } else {
+        cancelMissing++;
+      }
+    }
+  }
+  const ms = performance.now() - t0;
+  const cpuMs = cpuSince(cpu0);
+
+  // ---- checks (untimed): money is conserved exactly, books and indexes agree ----
+  const deposited = (text: string): bigint => BigInt(w.accounts) * parseDecimal(text, LEDGER_DECIMALS)!;
+  const conserved = [
+    [quote, deposited(FUND_USD)],
+    [base, deposited(FUND_BTC)],
+  ].every(([cur, dep]) => {
+    let sum = engine.state.feesCollected.get(cur as string) ?? 0n;
+    for (const a of engine.state.accounts.values()) sum += a.balances.get(cur as string)?.total ?? 0n;
+    return sum === dep;
+  });
+  const resting = market.book.size();
+  if (!conserved) throw new Error('ledger not conserved');
+  if (resting !== engine.state.orders.size) throw new Error('book and order index disagree');
+
+  return {
+    impl: 'ours',
+    orders: n,
+    cancels: w.cancels,
+    ms,
+    cpuMs,
+    ordersPerSec: n / (ms / 1000),
+    ...memory(),
+    counts: {
+      accepted,
+      rejected,
+      rejections: [...rejections].map(([k, v]) => `${k}:${v}`).join(',') || 'none',
+      trades,
+      events,
+      'orders filled': filled,
+      'self-cross cancelled': selfCross,
+      'price-band cancelled': priceBand,
+      'cancel requests ok': cancelOk,
+      'cancel requests not found': cancelMissing,
+      'other cancelled (requested)': cancelled,
+      'resting at end': resting,
+      'ledger conserved': conserved ? 'yes' : 'NO',
+    },
+  };
+}
+
+// ---------------------------------------------------------------- nodejs-order-book
+
+function runTheirs(w: Workload): ChildResult {
+  const ob = new OrderBook();
+  const n = w.orders;
+  const accounts: string[] = [];
+  for (let a = 0; a < w.accounts; a++) accounts.push(`acct${String(a).padStart(2, '0')}`);
+
+  // ---- pre-build every request (untimed) ----
+  const keys: string[] = new Array(n);
+  for (let i = 0; i < n; i++) keys[i] = orderKey(i);
+  const limits: LimitOrderOptions[] = new Array(n);
+  const cancels: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    limits[i] = {
+      id: keys[i]!,
+      side: w.side[i] === 0 ? Side.BUY : Side.SELL,
+      size: w.sizeMilli[i]! / 1000,
+      price: w.priceCents[i]! / 100,
+      accountId: accounts[w.account[i]!]!,
+      stpMode: SelfTradePreventionMode.EXPIRE_TAKER,
+    };
+    const t = w.cancelAfter[i]!;
+    cancels[i] = t < 0 ? null : keys[t]!;
+  }
+
+  let accepted = 0;
+  let errors = 0;
+  let stp = 0;
+  let makerFills = 0;
+  let doneEntries = 0;
+  let cancelOk = 0;
+  let cancelMissing = 0;
+  const STP_CODE = 1202;
+
+  // ---- timed ----
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = ob.limit(limits[i]!);
+    const done = r.done.length;
+    doneEntries += done;
+    if (r.err === null) {
+      accepted++;
+      // taker fully filled: its own summary is the last `done` entry, plus at most one partial maker
+      makerFills += r.quantityLeft === 0 ? done - 1 + (r.partial !== null ? 1 : 0) : done;
+    } else {
+      errors++;
+      if (r.err.code === STP_CODE) stp++;
+      makerFills += done;
+    }
+    const c = cancels[i];
+    if (c !== null && c !== undefined) {
+      if (ob.cancel(c) !== undefined) cancelOk++;
+      else cancelMissing++;
+    }
+  }
+  const ms = performance.now() - t0;
+  const cpuMs = cpuSince(cpu0);
+
+  // ---- after (untimed): resting orders whose size fell off the 0.001 grid (float residue) ----
+  const snap = ob.snapshot();
+  let resting = 0;
+  let offGrid = 0;
+  for (const level of [...snap.bids, ...snap.asks]) {
+    for (const o of level.orders) {
+      resting++;
+      const k = o.size * 1000;
+      if (Math.abs(k - Math.round(k)) > 1e-6) offGrid++;
+    }
+  }
+
+  return {
+    impl: 'theirs',
+    orders: n,
+    cancels: w.cancels,
+    ms,
+    cpuMs,
+    ordersPerSec: n / (ms / 1000),
+    ...memory(),
+    counts: {
+      'accepted (err null)': accepted,
+      errors,
+      'STP (EXPIRE_TAKER) errors': stp,
+      'maker fills (~trades)': makerFills,
+      'done entries': doneEntries,
+      'cancel requests ok': cancelOk,
+      'cancel requests not found': cancelMissing,
+      'resting at end': resting,
+      'resting sizes off the 0.001 grid': offGrid,
+    },
+  };
+}
+
+function cpuSince(start?: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+function memory(): { heapUsedMB: number; rssMB: number; processCpuMs: number } {
+  const m = process.memoryUsage();
+  return { heapUsedMB: Math.round(m.heapUsed / 2 ** 20), rssMB: Math.round(m.rss / 2 ** 20), processCpuMs: cpuSince() };
+}
+
+// ---------------------------------------------------------------- parent
+
+/** busy and total jiffies over all CPUs, from /proc/stat (undefined off Linux) */
+function cpuJiffies(): { busy: number; total: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux reports /proc/stat in USER_HZ ticks, 100 per second on every mainstream kernel */
+const JIFFY_MS = 10;
+
+/** fraction of the machine other processes kept busy between two samples, given our own CPU ms */
+function othersBusy(a: ReturnType<typeof cpuJiffies>, b: ReturnType<typeof cpuJiffies>, ownCpuMs: number): number {
+  if (a === undefined || b === undefined || b.total <= a.total) return NaN;
+  return Math.max(0, (b.busy - a.busy - ownCpuMs / JIFFY_MS) / (b.total - a.total));
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Wait (up to `maxSeconds`) until other processes use less than `threshold` of the machine over a
+ * one-second sample, so a run is not measured while something else hogs the CPUs.
+ * Returns the last sample's busy fraction.
+ */
+function waitForQuiet(maxSeconds: number, threshold = 0.1): number {
+  const deadline = Date.now() + maxSeconds * 1000;
+  for (;;) {
+    const a = cpuJiffies();
+    sleepMs(1000);
+    const busy = othersBusy(a, cpuJiffies(), 0);
+    if (!(busy >= threshold) || Date.now() >= deadline) return busy;
+  }
+}
+
+const pct = (x: number): string => (Number.isNaN(x) ? 'n/a' : `${Math.round(100 * x)}%`);
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    /* not Linux */
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+/** the commit the engine was built from, and whether the engine's sources had uncommitted changes */
+function gitRevision(): string {
+  const git = (...args: string[]): string | undefined => {
+    const r = spawnSync('git', args, { encoding: 'utf8', cwd: fileURLToPath(new URL('.', import.meta.url)) });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head === undefined) return 'unknown (not a git checkout)';
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', ':/src/engine', ':/src/domain');
+  return `${head}${dirty ? '  (with uncommitted changes to src/engine or src/domain)' : ''}`;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const fmtInt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
+  const sep = `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+function spawnRun(impl: Impl, opts: Options): ChildResult {
+  const script = fileURLToPath(import.meta.url);
+  const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed)];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr ?? '');
+    throw new Error(`${impl} run failed (status ${r.status}, signal ${r.signal})`);
+  }
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as ChildResult;
+}
+
+function parent(opts: Options): void {
+  const impls = opts.only === undefined ? IMPLS : [opts.only];
+  console.log('Engine benchmark: Pollux engine vs nodejs-order-book');
+  console.log(`  date       ${new Date().toISOString()}`);
+  console.log(`  node       ${process.version} (${process.platform}/${process.arch})`);
+  console.log(`  cpu        ${cpuModel()}`);
+  console.log(`  nproc      ${os.availableParallelism()}`);
+  console.log(`  memory     ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+  console.log(`  source     ${gitRevision()}`);
+  console.log(
+    `  workload   ${fmtInt(opts.orders)} limit orders, seed ${opts.seed}, price 100 +/- 5 (0.01 tick), ` +
+      `size 0.001..1 (0.001 step), 50/50 buy/sell, ${DEFAULT_ACCOUNTS} accounts, ` +
+      `10% chance of a cancel of one of the last 10,000 orders after each order`,
+  );
+  console.log(`  runs       ${opts.runs} per implementation, each in a fresh process, alternating`);
+  console.log(
+    `  noise      before each run, wait up to ${opts.idleWait} s for other processes to use < 10% of the CPUs; ` +
+      `"other load" = share of all CPUs used by other processes\n`,
+  );
+
+  const results: Record<Impl, ChildResult[]> = { ours: [], theirs: [] };
+  for (let run = 1; run <= opts.runs; run++) {
+    for (const impl of impls) {
+      const before = opts.idleWait > 0 ? waitForQuiet(opts.idleWait) : NaN;
+      const j0 = cpuJiffies();
+      const r = spawnRun(impl, opts);
+      const during = othersBusy(j0, cpuJiffies(), r.processCpuMs);
+      results[impl].push(r);
+      console.log(
+        `  run ${run} ${LABEL[impl].padEnd(18)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ` +
+          `${fmtInt(r.ordersPerSec).padStart(10)} orders/s  cpu ${(r.cpuMs / 1000).toFixed(2)} s  ` +
+          `heap ${r.heapUsedMB} MB  rss ${r.rssMB} MB  other load: ${pct(before)} before, ${pct(during)} during`,
+      );
+    }
+  }
+
+  console.log('');
+  for (const impl of impls) {
+    const rs = results[impl];
+    const first = JSON.stringify(rs[0]!.counts);
+    const same = rs.every((r) => JSON.stringify(r.counts) === first);
+    console.log(`${LABEL[impl]} — ${fmtInt(rs[0]!.cancels)} cancel requests in the workload${same ? '' : '  (WARNING: counts differ between runs)'}`);
+    for (const [k, v] of Object.entries(rs[0]!.counts)) console.log(`  ${k.padEnd(34)} ${typeof v === 'number' ? fmtInt(v) : v}`);
+    console.log('');
+  }
+
+  const rows: string[][] = [
+    [
+      'implementation',
+      ...results[impls[0]!].map((_, i) => `run ${i + 1} (orders/s)`),
+      'median orders/s',
+      'median time (s)',
+      'median orders/CPU-s',
+    ],
+  ];
+  const med: Partial<Record<Impl, number>> = {};
+  const medCpu: Partial<Record<Impl, number>> = {};
+  for (const impl of impls) {
+    const rs = results[impl];
+    med[impl] = median(rs.map((r) => r.ordersPerSec));
+    medCpu[impl] = median(rs.map((r) => r.orders / (r.cpuMs / 1000)));
+    rows.push([
+      LABEL[impl],
+      ...rs.map((r) => fmtInt(r.ordersPerSec)),
+      fmtInt(med[impl]!),
+      median(rs.map((r) => r.ms / 1000)).toFixed(2),
+      fmtInt(medCpu[impl]!),
+    ]);
+  }
+  console.log(table(rows));
+  if (med.ours !== undefined && med.theirs !== undefined) {
+    console.log(`\nratio ours/theirs (median orders/s, wall clock): ${(med.ours / med.theirs).toFixed(2)}x`);
+    console.log(`ratio ours/theirs (median orders per CPU-second):  ${(medCpu.ours! / medCpu.theirs!).toFixed(2)}x`);
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const opts = parseArgs(process.argv.slice(2));
+if (opts.child !== undefined) {
+  const w = generateWorkload(opts.orders, opts.seed);
+  const r = opts.child === 'ours' ? runOurs(w) : runTheirs(w);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+} else {
+  parent(opts);
+}
