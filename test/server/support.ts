@@ -106,3 +106,11 @@ export function startCliServer(args: string[]): Promise<CliServer> {
   });
 }
 
+/** run `pollux <args>` in this process (management commands only), capturing its output */
+export async function runCliHere(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const { run } = await import('../../src/cli/run.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { out: (s) => (stdout += `${s}\n`), err: (s) => (stderr += `${s}\n`), env, cwd: process.cwd() });
+  return { code, signal: null, stdout, stderr, json: () => JSON.parse(stdout) };
+}
