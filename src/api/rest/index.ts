@@ -22,6 +22,7 @@ import { RestError, restError, sendError } from './errors.js';
 import { ORDER_QUERY_ENDPOINTS } from './order-queries.js';
 import { ORDER_ENTRY_ENDPOINTS } from './orders.js';
 import { TRADE_ENDPOINTS } from './trades.js';
+import { registerPublic } from './public/index.js';
 
 /** largest body we read (and then ignore); Gemini clients send none or a copy of the payload */
 export const BODY_LIMIT = 1024 * 1024;
@@ -54,5 +55,6 @@ export async function registerRest(app: FastifyInstance, exchange: Exchange): Pr
     api.setErrorHandler(onError);
     api.setNotFoundHandler((_req, reply) => sendError(reply, restError('EndpointNotFound')));
     registerEndpoints(api, exchange, PRIVATE_ENDPOINTS);
+    registerPublic(api, exchange);
   });
 }
