@@ -27,6 +27,11 @@ export interface ExchangeOptions {
   path?: string;
   markets?: readonly Market[];
   clock?: Clock;
+  /**
+   * the clock time-based nonces are checked against (default: the system clock, even when
+   * `clock` is virtual — clients can only derive nonces from their own wall clock)
+   */
+  nonceClock?: Clock;
   /** require-heartbeat timeout (default 30 s) */
   heartbeatTimeoutMs?: number;
   /** makes generated API keys reproducible */
@@ -50,6 +55,7 @@ export class Exchange {
   readonly accounts: AccountDirectory;
   readonly heartbeats: HeartbeatMonitor;
   readonly clock: Clock;
+  readonly nonceClock: Clock;
   readonly markets: readonly Market[];
   readonly heartbeatTimeoutMs: number;
   private readonly nonceTimer: NodeJS.Timeout;
@@ -61,6 +67,7 @@ export class Exchange {
 
   private constructor(opts: ExchangeOptions) {
     this.clock = opts.clock ?? new SystemClock();
+    this.nonceClock = opts.nonceClock ?? new SystemClock();
     this.markets = opts.markets ?? loadMarkets();
     this.heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
     let history: History | undefined;

@@ -335,7 +335,7 @@ describe('account endpoints', () => {
   test('roles and account details', async () => {
     assert.deepEqual((await alice.client.post('/v1/roles')).body, { isAuditor: false, isFundManager: false, isTrader: true });
     const a = await alice.client.post('/v1/account');
-    assert.deepEqual(a.body, { account: { accountName: 'Alice', shortName: 'alice', type: 'exchange', created: T0 }, users: [] });
+    assert.deepEqual(a.body, { account: { accountName: 'Alice', shortName: 'alice', type: 'exchange', created: String(T0) }, users: [] });
   });
 
   test('wrap: no symbol is wrap-enabled', async () => {

@@ -115,6 +115,9 @@ describe('live responses conform to the reference schemas', () => {
     check('heartbeat', await alice.client.post('/v1/heartbeat'));
     check('balances', await alice.client.post('/v1/balances'));
     check('balances', await master.client.post('/v1/balances', { account: bob.account }));
+    const notional = await alice.client.post('/v1/notionalbalances/usd');
+    check('notionalbalances', notional);
+    assert.ok(Array.isArray(notional.body) && notional.body.length > 0, 'alice holds something');
     check('roles', await alice.client.post('/v1/roles'));
     check('roles', await master.client.post('/v1/roles'));
     check('account', await alice.client.post('/v1/account'));
@@ -126,7 +129,7 @@ describe('live responses conform to the reference schemas', () => {
     check('heartbeat', await alice.client.post('/v1/heartbeat', {}, { nonce: 1 }));
     check('heartbeat', await alice.client.post('/v1/nowhere'));
 
-    for (const name of ['order-new', 'order-cancel', 'order-cancel-all', 'order-cancel-session', 'order-status', 'orders', 'orders-history', 'mytrades', 'tradevolume', 'notionalvolume', 'heartbeat', 'balances', 'roles', 'account']) {
+    for (const name of ['order-new', 'order-cancel', 'order-cancel-all', 'order-cancel-session', 'order-status', 'orders', 'orders-history', 'mytrades', 'tradevolume', 'notionalvolume', 'heartbeat', 'balances', 'notionalbalances', 'roles', 'account']) {
       assert.ok(seen.has(`${name}:ok`), `no successful ${name} response was checked`);
     }
     assert.ok(seen.has('wrap:error'));

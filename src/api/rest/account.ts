@@ -1,5 +1,6 @@
 /**
- * Session and account endpoints: /v1/heartbeat, /v1/balances, /v1/roles, /v1/account, and
+ * Session and account endpoints: /v1/heartbeat, /v1/balances, /v1/notionalbalances/:currency,
+ * /v1/roles, /v1/account, and
  * /v1/wrap/:symbol (no market here is wrap-enabled, so it always answers InvalidSymbol).
  *
  * Owns the wire form of balances, roles and account details.
@@ -10,7 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { BALANCE_READER, TRADER, type Ctx, type Endpoint } from './endpoint.js';
-import { fromRejection } from './errors.js';
+import { fromRejection, restError } from './errors.js';
+import { formatDecimal } from '../../domain/decimal.js';
+import { LEDGER_DECIMALS } from '../../engine/ledger.js';
 import { ledgerText } from './render.js';
 
 function heartbeat(): { result: 'ok' } {
@@ -41,6 +44,53 @@ function balances(ctx: Ctx): Record<string, string>[] {
   });
 }
 
+const FIAT = new Set(['USD', 'GUSD', 'EUR', 'GBP', 'SGD', 'CAD', 'AUD', 'HKD']);
+
+/**
+ * Price of one unit of `currency` in `target`, as [price units, price decimals] of the market that
+ * quotes it (last trade, else the mid of the best bid and ask); undefined when nothing prices it.
+ */
+function priceIn(ctx: Ctx, currency: string, target: string): [bigint, number] | undefined {
+  if (currency === target) return [1n, 0];
+  const ms = ctx.exchange.engine.market(`${currency}${target}`.toLowerCase());
+  if (ms === undefined) return undefined;
+  if (ms.lastPrice > 0) return [BigInt(ms.lastPrice), ms.market.priceDecimals];
+  const bid = ms.book.best('buy')?.price;
+  const ask = ms.book.best('sell')?.price;
+  if (bid === undefined || ask === undefined) return undefined;
+  // the mid may fall between two increments: carry one more decimal, exactly
+  return [BigInt(bid + ask) * 5n, ms.market.priceDecimals + 1];
+}
+
+/** /v1/notionalbalances/:currency: non-zero balances plus their value in `currency`, truncated */
+function notionalBalances(ctx: Ctx): Record<string, string>[] {
+  const { engine } = ctx.exchange;
+  const target = (ctx.params['currency'] ?? '').toUpperCase();
+  if (!engine.state.currencies.has(target)) throw restError('InvalidParameter', `unknown currency ${target}`);
+  const decimals = FIAT.has(target) ? 2 : 8;
+  const acct = engine.account(ctx.account)!;
+  const out: Record<string, string>[] = [];
+  for (const currency of [...engine.state.currencies].sort()) {
+    const b = acct.balances.get(currency);
+    if (b === undefined || b.total === 0n) continue;
+    const p = priceIn(ctx, currency, target);
+    // value = ledger amount x price, truncated to `decimals`
+    const value = (v: bigint): string =>
+      p === undefined ? '0' : formatDecimal((v * p[0]) / 10n ** BigInt(p[1] + LEDGER_DECIMALS - decimals), decimals);
+    const available = b.total - b.held;
+    out.push({
+      currency,
+      amount: ledgerText(b.total),
+      amountNotional: value(b.total),
+      available: ledgerText(available),
+      availableNotional: value(available),
+      availableForWithdrawal: ledgerText(available),
+      availableForWithdrawalNotional: value(available),
+    });
+  }
+  return out;
+}
+
 function counterpartyId(key: string): string {
   const digest = createHash('sha256').update(`counterparty:${key}`).digest();
   let id = '';
@@ -66,7 +116,8 @@ function account(ctx: Ctx): Record<string, unknown> {
       accountName: info?.name ?? ctx.account,
       shortName: ctx.account,
       type: info?.type ?? 'exchange',
-      created: info?.created ?? 0,
+      // a string of epoch ms, as Gemini's example and clients (gemini-node-api) have it
+      created: String(info?.created ?? 0),
     },
     users: [],
   };
@@ -81,6 +132,7 @@ function wrap(ctx: Ctx): never {
 export const ACCOUNT_ENDPOINTS: readonly Endpoint[] = [
   { path: '/v1/heartbeat', roles: 'any', accountLevel: false, handle: heartbeat },
   { path: '/v1/balances', roles: BALANCE_READER, accountLevel: true, handle: balances },
+  { path: '/v1/notionalbalances/:currency', roles: BALANCE_READER, accountLevel: true, handle: notionalBalances },
   { path: '/v1/roles', roles: 'any', accountLevel: false, handle: roles },
   { path: '/v1/account', roles: 'any', accountLevel: true, handle: account },
   { path: '/v1/wrap/:symbol', roles: TRADER, accountLevel: true, handle: wrap },

@@ -74,7 +74,7 @@ export function authenticate(exchange: Exchange, headers: IncomingHttpHeaders, p
 
   const nonce = payload['nonce'];
   if (nonce === undefined || nonce === null || nonce === '') throw restError('MissingNonce');
-  const check = exchange.keys.useNonce(key, nonce, exchange.clock.now());
+  const check = exchange.keys.useNonce(key, nonce, exchange.nonceClock.now());
   if (!check.ok) throw restError('InvalidNonce', check.why);
   return { key, payload };
 }

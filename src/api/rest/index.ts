@@ -41,10 +41,13 @@ function onError(err: FastifyError | RestError, req: FastifyRequest, reply: Fast
 
 /**
  * For `Fastify({ frameworkErrors })`: errors raised before routing, in Gemini's shape. A URL that
- * cannot be decoded names no endpoint (404 EndpointNotFound); anything else is a 400.
+ * cannot be decoded or whose path parameter is too long names no endpoint (404 EndpointNotFound);
+ * anything else is a 400.
  */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  void sendError(reply, restError(err.code === 'FST_ERR_BAD_URL' ? 'EndpointNotFound' : 'BadBody'));
+  // an undecodable URL, or a path parameter too long for the router, names no endpoint we serve
+  const notFound = err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void sendError(reply, restError(notFound ? 'EndpointNotFound' : 'BadBody'));
 }
 
 /** Register every Gemini REST route (public and private) on `app`. */
