@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, signedHeaders, sleep, startServer, T0, type Client, type Frame, type Trader, type WsServer } from './harness.js';
+import { connect, signedHeaders, sleep, startServer, type Client, type Frame, type Trader, type WsServer } from './harness.js';
 
 let srv: WsServer;
 let maker: Trader;
@@ -239,8 +239,4 @@ test('a refused order.place sends REJECTED on the placing connection', async () 
   assert.equal(rej['c'], 'bad-1');
   assert.equal(rej['s'], 'BTCUSD');
   await c.close();
-});
-
-test('E is the command time in ns', async () => {
-  assert.ok(srv.clock.now() >= T0);
 });
