@@ -79,7 +79,7 @@ export class Connection implements Subscriber {
   private onMessage(data: WebSocket.RawData): void {
     let id: unknown = null;
     try {
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (buf.length > CURRENT_API_SETTINGS.maxMessageBytes) throw wsError('Malformed', `frames are limited to ${CURRENT_API_SETTINGS.maxMessageBytes} bytes`);
       let msg: unknown;
       try {
