@@ -36,25 +36,30 @@ describe('/v1/marketdata/:symbol', () => {
   it('starts with the book as initial changes, then sends place/trade/cancel changes and trades', async () => {
     await place(maker, 'btcusd', 'buy', '1', '30000.00');
     await place(maker, 'btcusd', 'sell', '2', '30010.00');
+    const third = await place(maker, 'btcusd', 'sell', '1', '30020.00');
     const c = await Recorder.open(`${s.wsUrl}/v1/marketdata/btcusd`);
     const init = await c.nth(0);
     assert.equal(init.type, 'update');
     assert.equal(init.socket_sequence, 0);
     assert.equal(typeof init.eventId, 'number');
+    assert.equal(init.timestamp, undefined);
     assert.deepEqual(init.events, [
       { type: 'change', price: '30000.00', side: 'bid', reason: 'initial', remaining: '1', delta: '1' },
       { type: 'change', price: '30010.00', side: 'ask', reason: 'initial', remaining: '2', delta: '2' },
+      { type: 'change', price: '30020.00', side: 'ask', reason: 'initial', remaining: '1', delta: '1' },
     ]);
+    await maker.client.post('/v1/order/cancel', { order_id: third.order_id });
+    assert.equal((await c.nth(1)).events[0].reason, 'cancel');
 
     await place(maker, 'btcusd', 'buy', '0.5', '30000.00');
-    const place1 = await c.nth(1);
-    assert.equal(place1.eventId, init.eventId + 1);
+    const place1 = await c.nth(2);
+    assert.equal(place1.eventId, init.eventId + 2);
     assert.equal(place1.timestampms, s.clock.now());
     assert.equal(place1.timestamp, Math.floor(s.clock.now() / 1000));
     assert.deepEqual(place1.events, [{ type: 'change', price: '30000.00', side: 'bid', reason: 'place', remaining: '1.5', delta: '0.5' }]);
 
     const o = await place(taker, 'btcusd', 'buy', '0.75', '30010.00');
-    const tr = await c.nth(2);
+    const tr = await c.nth(3);
     assert.equal(tr.events.length, 2);
     const [trade, change] = tr.events;
     assert.equal(trade.type, 'trade');
@@ -64,8 +69,8 @@ describe('/v1/marketdata/:symbol', () => {
     assert.equal(o.is_live, false);
 
     await cancelAll();
-    await c.until((m) => m.length >= 4);
-    const cancels = c.messages.slice(3).flatMap((m) => m.events);
+    await c.until((m) => m.length >= 5);
+    const cancels = c.messages.slice(4).flatMap((m) => m.events);
     assert.deepEqual(
       cancels.map((e: any) => [e.side, e.price, e.reason, e.remaining, e.delta]).sort(),
       [
@@ -123,6 +128,18 @@ describe('/v1/marketdata/:symbol', () => {
     await c.until((m) => m.some((x) => x.events?.some((e: any) => e.side === 'bid' && e.remaining === '0')));
     assertSequenced(c.messages);
     c.close();
+  });
+
+  it('sends a two-level book as two initial updates (ccxt reads two initial changes as a top-of-book pair)', async () => {
+    await place(maker, 'btcusd', 'buy', '1', '30000.00');
+    await place(maker, 'btcusd', 'sell', '2', '30010.00');
+    const c = await Recorder.open(`${s.wsUrl}/v1/marketdata/btcusd`);
+    await c.until((m) => m.length >= 2);
+    assert.deepEqual(c.messages.map((m) => m.events.map((e: any) => e.price)), [['30000.00'], ['30010.00']]);
+    assert.deepEqual(c.messages.map((m) => m.socket_sequence), [0, 1]);
+    assert.equal(c.messages[0].eventId, c.messages[1].eventId);
+    c.close();
+    await cancelAll();
   });
 
   it('refuses unknown symbols before the upgrade and answers client frames with an error', async () => {

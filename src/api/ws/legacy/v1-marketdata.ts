@@ -11,7 +11,8 @@
  * Messages, each with the next `socket_sequence` (0, 1, 2, ... per connection):
  * - first, per symbol, `{"type":"update","eventId":L,"socket_sequence":n,"events":[...]}` with one
  *   `change` (reason `initial`) per level of the book at update id L — or, with top_of_book, the
- *   best bid and ask;
+ *   best bid and ask. Exception: a book of exactly two levels comes as two such updates, one level
+ *   each, because ccxt reads a two-change initial update as a top-of-book pair;
  * - then, per committed batch and symbol with something selected, an `update` with `eventId`
  *   (the book's update id after the batch), `timestamp` (s), `timestampms`, and the events:
  *   `trade` events ({tid, price, amount, makerSide}) first, in engine order, then one `change`
@@ -103,7 +104,11 @@ class V1Connection {
       if (o.bids) for (const l of snap.bids) events.push(v1Initial(l, 'bid', m, multi));
       if (o.offers) for (const l of snap.asks) events.push(v1Initial(l, 'ask', m, multi));
     }
-    return this.conn.sendSequenced((n) => ({ type: 'update', eventId: snap.lastUpdateId, socket_sequence: n, events }));
+    const send = (evs: V1Event[]) => this.conn.sendSequenced((n) => ({ type: 'update', eventId: snap.lastUpdateId, socket_sequence: n, events: evs }));
+    // ccxt takes an initial update of exactly two changes for a top-of-book pair (watchBidsAsks);
+    // a two-level book is therefore sent as two initial updates, one level each
+    if (!o.topOfBook && events.length === 2) return send(events.slice(0, 1)) && send(events.slice(1));
+    return send(events);
   }
 
   private onBatch(d: BatchDigest): void {
