@@ -33,6 +33,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     requests?: Request[];
     setupClient?: (client: Client) => void;
+    /** called with every response body; returning false counts a mismatch */
+    verifyBody?: (body: string) => boolean;
     /** record latencies of non-2xx responses too */
     excludeErrorStats?: boolean;
   }

@@ -43,6 +43,8 @@ export interface LoadSpec {
   setupClient?: (client: Client) => void;
   /** which kind the response just received on `client` was (for per-kind latencies) */
   kindOf?: (client: Client) => string;
+  /** checks every response body; a false counts as a mismatch (`result.mismatches`) */
+  verifyBody?: (body: string) => boolean;
 }
 
 export interface LoadResult {
@@ -69,6 +71,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeout: 10,
     method: spec.method,
   };
+  if (spec.verifyBody !== undefined) opts.verifyBody = spec.verifyBody;
   if (spec.setupClient !== undefined) {
     opts.setupClient = spec.setupClient;
     // a placeholder; each client replaces it with its own requests in setupClient

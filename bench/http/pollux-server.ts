@@ -7,9 +7,12 @@
  *
  * Usage (by http.bench.ts): node pollux-server.js <dataDir> <accounts>
  * Messages: -> ready {port, url, entry, keys:[{key, secret, account}]}; <- stats -> stats {...};
+ * <- seed-book {orders, levels} -> seeded {...} (places the book of http/book-seed.ts through the
+ * programmatic API, `exchange.submit`, the same commands the REST adapter submits);
  * <- close -> (exits).
  */
 import { childFail } from './children.js';
+import { bookPlan, type SeedOrder } from './book-seed.js';
 
 /** what the benchmark needs from a running Pollux (structural, so this file does not pin the API) */
 interface RunningLike {
@@ -17,7 +20,11 @@ interface RunningLike {
   url: string;
   info(): { accounts: { account: string; keys: { key: string; secret: string }[] }[] };
   exchange: {
-    engine: { openOrders(account: string): unknown[] };
+    engine: {
+      openOrders(account: string): unknown[];
+      book(symbol: string): { size(): number; depth(side: 'buy' | 'sell', limit: number): unknown[] } | undefined;
+    };
+    submit(cmd: Record<string, unknown>): Promise<{ ok: true; events: { type: string }[] } | { ok: false; rejection: { code: string } }>;
     store: { journal: { stats: { batches: number; commands: number; maxBatch: number } } };
   };
   close(): Promise<void>;
@@ -54,9 +61,46 @@ async function main(): Promise<void> {
   }
   if (keys.length !== n) throw new Error(`asked for ${n} accounts, got ${keys.length}`);
   const ex = running.exchange;
+  const keyOf = new Map(keys.map((k) => [k.account, k.key]));
 
-  process.on('message', (m: { type?: string }) => {
-    if (m.type === 'stats') {
+  /** place one seed order; returns how many trades it made */
+  const place = async (o: SeedOrder): Promise<number> => {
+    const account = `bench-${o.account}`;
+    const r = await ex.submit({
+      type: 'PlaceOrder', account, session: keyOf.get(account)!, symbol: 'btcusd', side: o.side,
+      orderType: 'exchange limit', amount: o.amount, price: o.price, options: [],
+    });
+    if (!r.ok) throw new Error(`seed order ${JSON.stringify(o)} rejected: ${r.rejection.code}`);
+    return r.events.filter((e) => e.type === 'Trade').length;
+  };
+
+  const seedBook = async (orders: number, levels: number): Promise<Record<string, unknown>> => {
+    const t0 = performance.now();
+    const plan = bookPlan(orders, levels, n);
+    let trades = 0;
+    for (const o of plan.tradeOrders) trades += await place(o); // in order: each sell rests, its buy takes it
+    if (trades !== plan.trades.length) throw new Error(`seed trades: ${trades}, expected ${plan.trades.length}`);
+    const book = ex.engine.book('btcusd')!;
+    if (book.size() !== 0) throw new Error(`book not empty after the seed trades: ${book.size()} orders`);
+    // the resting orders, up to 500 in flight (the journal batches them)
+    for (let i = 0; i < plan.resting.length; i += 500) {
+      const made = await Promise.all(plan.resting.slice(i, i + 500).map(place));
+      if (made.some((t) => t !== 0)) throw new Error('a resting seed order traded');
+    }
+    return {
+      type: 'seeded',
+      ms: performance.now() - t0,
+      trades,
+      resting: book.size(),
+      bidLevels: book.depth('buy', 0).length,
+      askLevels: book.depth('sell', 0).length,
+    };
+  };
+
+  process.on('message', (m: { type?: string; orders?: number; levels?: number }) => {
+    if (m.type === 'seed-book') {
+      seedBook(m.orders ?? 10_000, m.levels ?? 500).then((r) => process.send!(r), childFail);
+    } else if (m.type === 'stats') {
       let open = 0;
       for (const k of keys) open += ex.engine.openOrders(k.account).length;
       process.send!({ type: 'stats', journal: { ...ex.store.journal.stats }, openOrders: open, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
