@@ -302,6 +302,21 @@ function listSql(table: string, conds: string[], timeCol: string, idCol: string,
   return `SELECT * FROM ${table} WHERE ${conds.join(' AND ')} ORDER BY ${timeCol} ${dir}, ${idCol} ${dir} LIMIT @limit`;
 }
 
+/** WHERE conditions and parameters shared by the per-account list queries */
+function accountFilter(account: string, q: { symbol?: string; since?: number }, limit: number): { conds: string[]; p: Record<string, unknown> } {
+  const conds = ['account = @account'];
+  const p: Record<string, unknown> = { account, limit };
+  if (q.symbol !== undefined) {
+    conds.push('symbol = @symbol');
+    p['symbol'] = q.symbol.toLowerCase();
+  }
+  if (q.since !== undefined) {
+    conds.push('time >= @since');
+    p['since'] = q.since;
+  }
+  return { conds, p };
+}
+
 export function createHistory(db: BetterSqlite3.Database): History {
   db.exec(SCHEMA);
 
@@ -445,16 +460,7 @@ export function createHistory(db: BetterSqlite3.Database): History {
     closedOrdersByAccount(account, q) {
       const limit = limitOf(q.limit);
       if (limit === 0) return [];
-      const conds = ['account = @account'];
-      const p: Record<string, unknown> = { account, limit };
-      if (q.symbol !== undefined) {
-        conds.push('symbol = @symbol');
-        p['symbol'] = q.symbol.toLowerCase();
-      }
-      if (q.since !== undefined) {
-        conds.push('time >= @since');
-        p['since'] = q.since;
-      }
+      const { conds, p } = accountFilter(account, q, limit);
       if (q.before !== undefined) {
         conds.push('time < @before');
         p['before'] = q.before;
@@ -473,16 +479,7 @@ export function createHistory(db: BetterSqlite3.Database): History {
     tradesByAccount(account, q) {
       const limit = limitOf(q.limit);
       if (limit === 0) return [];
-      const conds = ['account = @account'];
-      const p: Record<string, unknown> = { account, limit };
-      if (q.symbol !== undefined) {
-        conds.push('symbol = @symbol');
-        p['symbol'] = q.symbol.toLowerCase();
-      }
-      if (q.since !== undefined) {
-        conds.push('time >= @since');
-        p['since'] = q.since;
-      }
+      const { conds, p } = accountFilter(account, q, limit);
       const window = q.window ?? (q.since !== undefined ? 'oldest' : 'newest');
       const rows = stmt(listSql('history_fills', conds, 'time', 'tid', window)).all(p) as FillRow[];
       if (window === 'oldest') rows.reverse();
