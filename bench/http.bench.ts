@@ -43,6 +43,7 @@ import { bookPlan, checkBook, checkTicker, type BookPlan } from './http/book-see
 import { waitForQuiet } from './http/cpu.js';
 import { fsyncProbe } from './http/fsync-probe.js';
 import { runLoad, type LoadResult } from './http/load.js';
+import { runWrk, wrkVersion } from './http/wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -61,6 +62,14 @@ const BOOK_LEVELS = Number(process.env.BENCH_BOOK_LEVELS ?? 500);
 const BOOK_LIMIT = 50;
 /** every FULL_CHECK_EVERY-th public response is parsed and checked in full (the rest cheaply) */
 const FULL_CHECK_EVERY = 500;
+/**
+ * The public reads (and their hello-world baseline) are driven by wrk when it is installed
+ * (BENCH_PUBLIC_DRIVER=autocannon forces autocannon): see http/wrk.ts for why.
+ */
+const WRK = process.env.BENCH_PUBLIC_DRIVER === 'autocannon' ? undefined : wrkVersion();
+const PUBLIC_DRIVER = WRK === undefined ? 'autocannon' : `wrk ${WRK}`;
+/** with wrk, the driver process fetches and fully checks one body this often during a run */
+const WRK_SAMPLE_MS = 100;
 
 type Part = 'orders' | 'public';
 /** BENCH_ONLY / --only: orders, public, or one public endpoint (book, ticker); a comma list; default all */
@@ -144,7 +153,7 @@ function printRun(name: string, r: LoadResult): void {
   const x = row(name, r);
   console.log(
     `  ${name}: ${int(x.rps)} req/s (${int(x.total)} responses in ${r.result.duration} s), latency p50 ${f3(x.p50)} ms, p99 ${f3(x.p99)} ms, ` +
-      `mean ${f3(r.all.mean())} ms [autocannon histogram: p50 ${x.acP50} ms, p99 ${x.acP99} ms]; ` +
+      `mean ${f3(r.all.mean())} ms${r.driver === 'wrk' ? ' [wrk percentiles]' : ` [autocannon histogram: p50 ${x.acP50} ms, p99 ${x.acP99} ms]`}; ` +
       `status ${JSON.stringify(r.result.statusCodeStats)}, non-2xx ${x.non2xx}, errors ${x.errors}, timeouts ${x.timeouts}, body mismatches ${x.mismatches}`,
   );
   const c = r.cpu;
@@ -159,19 +168,39 @@ async function quiet(serverPid: number): Promise<void> {
 
 const HELLO_BODY = '{"hello":"world"}';
 
-async function helloWorld(): Promise<LoadResult> {
+/**
+ * The hello-world baseline: with autocannon when order entry runs (or no wrk), and with wrk when
+ * the public reads run on wrk, so each Pollux figure is compared with one taken by the same driver.
+ */
+async function helloWorld(): Promise<{ autocannon?: LoadResult; wrk?: LoadResult }> {
   const { child, ready } = await ServerChild.start('hello-world', here('./http/hello-server.js'));
   try {
     const url = `http://127.0.0.1:${String(ready.port)}/`;
     const serverPid = Number(ready.pid);
     console.log(`\n(a) Fastify hello-world, child pid ${String(ready.pid)}, ${url}`);
-    await quiet(serverPid);
-    // the body is checked as every Pollux body is, so the driver does comparable work per response
-    const verifyBody = (b: string): boolean => b === HELLO_BODY;
-    if (WARMUP > 0) printRun('warm-up', await runLoad({ url, serverPid, connections: CONNECTIONS, seconds: WARMUP, method: 'GET', verifyBody }));
-    const r = await runLoad({ url, serverPid, connections: CONNECTIONS, seconds: SECONDS, method: 'GET', verifyBody });
-    printRun('measured', r);
-    return r;
+    const out: { autocannon?: LoadResult; wrk?: LoadResult } = {};
+    if (PARTS.has('orders') || WRK === undefined) {
+      await quiet(serverPid);
+      // the body is checked as every Pollux body is, so the driver does comparable work per response
+      const verifyBody = (b: string): boolean => b === HELLO_BODY;
+      if (WARMUP > 0) printRun('warm-up', await runLoad({ url, serverPid, connections: CONNECTIONS, seconds: WARMUP, method: 'GET', verifyBody }));
+      out.autocannon = await runLoad({ url, serverPid, connections: CONNECTIONS, seconds: SECONDS, method: 'GET', verifyBody });
+      printRun('measured', out.autocannon);
+    }
+    if (PARTS.has('public') && WRK !== undefined) {
+      await quiet(serverPid);
+      const failures: string[] = [];
+      const full = (b: string): string[] => (b === HELLO_BODY ? [] : ['not {"hello":"world"}']);
+      const spec = { url, serverPid, connections: CONNECTIONS, bytes: HELLO_BODY.length, prefix: HELLO_BODY, full, sampleEveryMs: WRK_SAMPLE_MS, failures };
+      if (WARMUP > 0) printRun('warm-up (wrk)', await runWrk({ ...spec, seconds: WARMUP }));
+      out.wrk = await runWrk({ ...spec, seconds: SECONDS });
+      printRun('measured (wrk)', out.wrk);
+      if (failures.length > 0) {
+        out.wrk.result.mismatches += failures.length;
+        for (const f of failures) console.log(`    unexpected: ${f}`);
+      }
+    }
+    return out;
   } finally {
     await child.stop();
   }
@@ -251,7 +280,7 @@ async function bodyCheck(
   full: (body: string) => string[],
   stampAt: string,
   failures: string[],
-): Promise<{ verify: (body: string) => boolean; fullChecks: () => number; bytes: number }> {
+): Promise<{ verify: (body: string) => boolean; fullChecks: () => number; bytes: number; prefix: string; full: (body: string) => string[] }> {
   const res = await fetch(url);
   const ref = await res.text();
   const problems = res.status === 200 ? full(ref) : [`status ${res.status}: ${ref.slice(0, 200)}`];
@@ -275,7 +304,7 @@ async function bodyCheck(
     }
     return true;
   };
-  return { verify, fullChecks: () => checked, bytes: Buffer.byteLength(ref) };
+  return { verify, fullChecks: () => checked, bytes: Buffer.byteLength(ref), prefix, full };
 }
 
 async function publicReads(): Promise<PublicOutcome> {
@@ -308,6 +337,15 @@ async function publicReads(): Promise<PublicOutcome> {
       bodyBytes.set(ep.key, check.bytes);
       console.log(`  ${ep.name}: reference reply (${int(check.bytes)} bytes) as planned`);
       await quiet(serverPid);
+      if (WRK !== undefined) {
+        const spec = { url, serverPid, connections: CONNECTIONS, bytes: check.bytes, prefix: check.prefix, full: check.full, sampleEveryMs: WRK_SAMPLE_MS, failures };
+        if (WARMUP > 0) printRun(`warm-up ${ep.key} (wrk)`, await runWrk({ ...spec, seconds: WARMUP }));
+        const run = await runWrk({ ...spec, seconds: SECONDS });
+        printRun(`measured ${ep.key} (wrk)`, run);
+        runs.set(ep.key, run);
+        fullChecks.set(ep.key, run.sampled);
+        continue;
+      }
       const spec = { url, serverPid, connections: CONNECTIONS, method: 'GET', verifyBody: check.verify };
       if (WARMUP > 0) printRun(`warm-up ${ep.key}`, await runLoad({ ...spec, seconds: WARMUP }));
       const before = check.fullChecks();
@@ -328,7 +366,11 @@ async function publicReads(): Promise<PublicOutcome> {
 /** print the public run's checks; true when every response was a 200 of the expected content */
 function reportPublic(po: PublicOutcome, rows: Row[]): boolean {
   for (const ep of PUBLIC_ENDPOINTS) {
-    console.log(`  ${ep.key}: ${int(po.bodyBytes.get(ep.key) ?? NaN)}-byte bodies; ${int(po.fullChecks.get(ep.key) ?? 0)} checked in full during the measured run, the rest by length and text before the first time stamp`);
+    const how =
+      WRK === undefined
+        ? 'the rest by length and text before the first time stamp'
+        : 'fetched alongside by the driver; every wrk response checked by status, length and text before the first time stamp';
+    console.log(`  ${ep.key}: ${int(po.bodyBytes.get(ep.key) ?? NaN)}-byte bodies; ${int(po.fullChecks.get(ep.key) ?? 0)} checked in full during the measured run (${how})`);
   }
   console.log(`  open orders after the runs ${int(po.openAfter)} (expected ${int(BOOK_ORDERS)}: reads change nothing); server RSS ${po.rssMB} MB`);
   if (po.failures.length > 0) {
@@ -339,7 +381,10 @@ function reportPublic(po: PublicOutcome, rows: Row[]): boolean {
 }
 
 interface Round {
+  /** hello-world as order entry's baseline (autocannon), or the only one */
   hw: Row;
+  /** hello-world as the public reads' baseline, when they run on wrk */
+  hwPublic?: Row;
   /** order entry (b), when run */
   p?: Row;
   /** public reads (c), when run, in PUBLIC_ENDPOINTS order */
@@ -371,7 +416,10 @@ async function main(): Promise<void> {
     `date ${machine.date}; node ${machine.node}; CPU ${machine.cpu}; nproc ${machine.nproc}; ${machine.memGB} GB; ${machine.kernel}; ` +
       `autocannon ${machine.autocannon}; fastify ${machine.fastify}`,
   );
-  console.log(`${CONNECTIONS} keep-alive connections, pipelining 1, warm-up ${WARMUP} s, measured ${SECONDS} s; servers in child processes, autocannon in this one`);
+  console.log(
+    `${CONNECTIONS} keep-alive connections, pipelining 1, warm-up ${WARMUP} s, measured ${SECONDS} s; servers in child processes; ` +
+      `order entry driven by autocannon in this process${PARTS.has('public') ? `, public reads (and their hello-world) by ${PUBLIC_DRIVER}` : ''}`,
+  );
   if (PARTS.has('public')) console.log(`public reads: btcusd book of ${int(BOOK_ORDERS)} resting orders over ${BOOK_LEVELS} levels a side; ${PUBLIC_ENDPOINTS.map((e) => e.path).join(', ')}`);
   const la = loadavg();
   console.log(`load average before start ${la.map((x) => x.toFixed(2)).join(' ')}`);
@@ -384,7 +432,12 @@ async function main(): Promise<void> {
   for (let n = 1; n <= ROUNDS; n++) {
     if (ROUNDS > 1) console.log(`\n=== round ${n} of ${ROUNDS}`);
     const hello = await helloWorld();
-    const round: Round = { hw: row('Fastify hello-world (`GET /`)', hello), ok: hello.result.mismatches === 0 && hello.result.non2xx === 0 };
+    const base = (hello.autocannon ?? hello.wrk)!;
+    const round: Round = { hw: row(`Fastify hello-world (\`GET /\`)${hello.autocannon ? '' : ', wrk'}`, base), ok: base.result.mismatches === 0 && base.result.non2xx === 0 };
+    if (hello.autocannon !== undefined && hello.wrk !== undefined) {
+      round.hwPublic = row('Fastify hello-world (`GET /`), wrk', hello.wrk);
+      round.ok = round.ok && hello.wrk.result.mismatches === 0 && hello.wrk.result.non2xx === 0;
+    }
     try {
       if (PARTS.has('orders')) {
         const px = await pollux(round.hw.rps);
@@ -410,8 +463,9 @@ async function main(): Promise<void> {
   );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   rounds.forEach((r, i) => {
-    for (const x of [r.hw, ...(r.p ? [r.p] : []), ...(r.pub ?? [])]) {
-      const vs = x === r.hw ? '' : pct(x.rps / r.hw.rps);
+    const pubBase = r.hwPublic ?? r.hw;
+    for (const x of [r.hw, ...(r.p ? [r.p] : []), ...(r.hwPublic ? [r.hwPublic] : []), ...(r.pub ?? [])]) {
+      const vs = x === r.hw || x === r.hwPublic ? '' : pct(x.rps / (r.pub?.includes(x) ? pubBase : r.hw).rps);
       console.log(
         `| ${i + 1} | ${x.name} | ${int(x.rps)} | ${vs} | ${f3(x.p50)} | ${f3(x.p99)} | ${int(x.total)} | ${x.non2xx} | ${x.errors} | ${x.timeouts} | ` +
           `${f1(x.serverCpu)} | ${f1(x.othersCpu)} | ${int(x.perCpuS)} |`,
@@ -422,7 +476,8 @@ async function main(): Promise<void> {
   const nproc = availableParallelism();
   const quietRun = (x: Row | undefined): boolean => x === undefined || x.othersCpu / nproc < 10;
   const isQuiet = (r: Round, parts: readonly ('orders' | 'public')[]): boolean =>
-    quietRun(r.hw) && (!parts.includes('orders') || quietRun(r.p)) && (!parts.includes('public') || (r.pub ?? []).every(quietRun));
+    (!parts.includes('orders') || (quietRun(r.hw) && quietRun(r.p))) &&
+    (!parts.includes('public') || (quietRun(r.hwPublic ?? r.hw) && (r.pub ?? []).every(quietRun)));
   const many = rounds.length > 1;
   const quietNote = (set: Round[]): string => `${set.length} quiet round(s) (${set.map((r) => rounds.indexOf(r) + 1).join(', ')}: other processes < 10 % of the machine in every measured run counted)`;
 
@@ -450,12 +505,14 @@ async function main(): Promise<void> {
   if (PARTS.has('public')) {
     const summarise = (set: Round[], label: string): void => {
       console.log(`\n${label}:`);
-      console.log(`  hello-world ${int(med(set.map((r) => r.hw.rps)))} req/s (p50 ${f3(med(set.map((r) => r.hw.p50)))} ms, p99 ${f3(med(set.map((r) => r.hw.p99)))} ms)`);
+      const hw = (r: Round): Row => r.hwPublic ?? r.hw;
+      console.log(`  driver: ${PUBLIC_DRIVER}`);
+      console.log(`  hello-world ${int(med(set.map((r) => hw(r).rps)))} req/s (p50 ${f3(med(set.map((r) => hw(r).p50)))} ms, p99 ${f3(med(set.map((r) => hw(r).p99)))} ms)`);
       PUBLIC_ENDPOINTS.forEach((ep, i) => {
         const xs = set.map((r) => r.pub![i]!);
-        const ratios = set.map((r) => r.pub![i]!.rps / r.hw.rps);
+        const ratios = set.map((r) => r.pub![i]!.rps / hw(r).rps);
         const ratio = med(ratios);
-        const cpuRatio = med(set.map((r) => r.pub![i]!.perCpuS / r.hw.perCpuS));
+        const cpuRatio = med(set.map((r) => r.pub![i]!.perCpuS / hw(r).perCpuS));
         console.log(
           `  ${ep.name}: ${int(med(xs.map((x) => x.rps)))} req/s (p50 ${f3(med(xs.map((x) => x.p50)))} ms, p99 ${f3(med(xs.map((x) => x.p99)))} ms); ` +
             `vs hello-world of the same round: median ${pct(ratio)} (rounds: ${ratios.map(pct).join(', ')}; per server CPU-s ${pct(cpuRatio)}); ` +

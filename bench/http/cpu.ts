@@ -19,11 +19,12 @@ function machineTicks(): { busy: number; total: number } {
   }
 }
 
-function procTicks(pid: number | 'self'): number {
+/** utime + stime of `pid`, plus its reaped children's (cutime + cstime) when `children` */
+function procTicks(pid: number | 'self', children = false): number {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]); // utime, stime
+    return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
   } catch {
     return NaN;
   }
@@ -38,15 +39,19 @@ export interface CpuUse {
   machine: number;
 }
 
-export function cpuMeter(serverPid: number): () => CpuUse {
+/**
+ * `driverChildren`: count this process's reaped children as driver too (a load generator run as
+ * a child, e.g. wrk, which must have exited and been waited for before the meter is read).
+ */
+export function cpuMeter(serverPid: number, driverChildren = false): () => CpuUse {
   const t0 = performance.now();
   const m0 = machineTicks();
-  const d0 = procTicks('self');
+  const d0 = procTicks('self', driverChildren);
   const s0 = procTicks(serverPid);
   return () => {
     const wall = performance.now() - t0;
     const m1 = machineTicks();
-    const driver = ((procTicks('self') - d0) * TICK_MS * 100) / wall;
+    const driver = ((procTicks('self', driverChildren) - d0) * TICK_MS * 100) / wall;
     const server = ((procTicks(serverPid) - s0) * TICK_MS * 100) / wall;
     const busyAll = ((m1.busy - m0.busy) * TICK_MS * 100) / wall;
     return { driver, server, others: Math.max(0, busyAll - driver - server), machine: (100 * (m1.busy - m0.busy)) / (m1.total - m0.total) };

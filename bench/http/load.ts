@@ -47,16 +47,30 @@ export interface LoadSpec {
   verifyBody?: (body: string) => boolean;
 }
 
+/** latency figures of a run, in ms (Samples, or a driver's own percentiles) */
+export interface Latencies {
+  percentiles(ps: readonly number[]): number[];
+  mean(): number;
+}
+
+/** what the report reads of a run's totals (autocannon's Result, or wrk's figures in that shape) */
+export type RunStats = Pick<Result, 'duration' | 'errors' | 'timeouts' | 'mismatches' | 'non2xx' | 'statusCodeStats'> & {
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+};
+
 export interface LoadResult {
-  result: Result;
+  result: RunStats;
   /** completed responses / run duration */
   rps: number;
   /** all responses (any status) */
-  all: Samples;
+  all: Latencies;
   /** 2xx responses only */
-  ok: Samples;
+  ok: Latencies;
   byKind: Map<string, Samples>;
   cpu: CpuUse;
+  /** which load generator produced it (absent: autocannon) */
+  driver?: 'wrk';
 }
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {

@@ -116,6 +116,11 @@ export class Exchange {
     return this.store.engine;
   }
 
+  /** moves with every applied state change (the last applied seq); read models key caches on it */
+  get version(): number {
+    return this.store.sequencer.lastSeq;
+  }
+
   submit(body: CommandBody): Promise<Submitted> {
     return this.store.sequencer.submit(body);
   }

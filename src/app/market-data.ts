@@ -208,17 +208,25 @@ class SymbolSeries {
 
 export class MarketData {
   private readonly series = new Map<string, SymbolSeries>();
+  private _version = 0;
 
   constructor(private readonly clock: Clock) {}
 
+  /** moves whenever a batch or trade is fed in (reply caches key on it) */
+  get version(): number {
+    return this._version;
+  }
+
   /** feed one committed batch (the journal's commit-listener shape) */
   onCommitted(batch: readonly { readonly events: readonly Event[] }[]): void {
+    this._version++;
     for (const entry of batch) {
       for (const e of entry.events) if (e.type === 'Trade') this.onTrade(e);
     }
   }
 
   onTrade(t: Pick<Trade, 'tid' | 'symbol' | 'price' | 'amount' | 'time'>): void {
+    this._version++;
     const key = t.symbol.toLowerCase();
     let s = this.series.get(key);
     if (s === undefined) this.series.set(key, (s = new SymbolSeries()));

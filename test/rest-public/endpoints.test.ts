@@ -329,6 +329,7 @@ describe('cost per request', () => {
         assert.equal((await request(s.url + p, {})).status, 200, p);
       }
       assert.deepEqual(historyCalls, [], 'no history reads');
+      s.clock.advance(1000); // a new second: no cached book reply can be reused
       await g('/v1/book/btcusd?limit_bids=1&limit_asks=2', 'public-book');
       await g('/v1/book/btcusd', 'public-book');
       assert.deepEqual(depthLimits, [1, 2, 50, 50]);

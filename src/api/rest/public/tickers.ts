@@ -39,20 +39,23 @@ export function changeText(day: DayStats): string {
 export const TICKER_ENDPOINTS: readonly PublicEndpoint[] = [
   {
     path: '/v1/pubticker/:symbol',
-    handle: ({ exchange, md, params }) => {
+    handle: ({ exchange, md, params, cache }) => {
       const m = marketParam(exchange, params['symbol']);
       const now = exchange.clock.now();
-      const day = md.day(m.symbol, now);
-      return {
-        bid: bestText(exchange, m, 'buy'),
-        ask: bestText(exchange, m, 'sell'),
-        last: lastText(md, m),
-        volume: {
-          [m.base]: formatDecimal(day?.baseVolume ?? 0, m.amountDecimals),
-          [m.quote]: formatDecimal(day?.quoteVolume ?? 0n, m.priceDecimals + m.amountDecimals),
-          timestamp: now,
-        },
-      };
+      // the 24-hour window moves with the clock, so `now` (ms) is part of the cache tag
+      return cache.get(`pubticker ${m.symbol}`, exchange.version, md.version, now, () => {
+        const day = md.day(m.symbol, now);
+        return {
+          bid: bestText(exchange, m, 'buy'),
+          ask: bestText(exchange, m, 'sell'),
+          last: lastText(md, m),
+          volume: {
+            [m.base]: formatDecimal(day?.baseVolume ?? 0, m.amountDecimals),
+            [m.quote]: formatDecimal(day?.quoteVolume ?? 0n, m.priceDecimals + m.amountDecimals),
+            timestamp: now,
+          },
+        };
+      });
     },
   },
   {
