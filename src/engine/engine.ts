@@ -12,7 +12,7 @@ import { FastBook } from './book/fast-book.js';
 import type { Book, BookFactory } from './book/book.js';
 import type { Command } from './commands.js';
 import type { Event } from './events.js';
-import { balanceOf, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
+import { balanceOf, FeeTotals, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
 import { OrderIndex } from './order-index.js';
 import { recordOf, type Order, type OrderRecord } from './order.js';
@@ -54,6 +54,7 @@ export class Engine {
     const factory: BookFactory = opts.bookFactory ?? (() => new FastBook());
     const markets = new Map<string, MarketState>();
     const currencies = new Set<string>();
+    const feesCollected = new FeeTotals();
     for (const m of opts.markets) {
       markets.set(m.symbol, {
         market: m,
@@ -62,6 +63,7 @@ export class Engine {
         status: m.initialStatus,
         lastPrice: 0,
         stops: [],
+        feeCell: feesCollected.cell(m.quote),
       });
       currencies.add(m.base);
       currencies.add(m.quote);
@@ -73,7 +75,7 @@ export class Engine {
       accounts: new Map(),
       accountOrders: new Map(),
       orders: new OrderIndex(),
-      feesCollected: new Map(),
+      feesCollected,
       nextId: opts.firstId ?? 1,
     };
   }

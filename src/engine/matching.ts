@@ -10,13 +10,26 @@
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
 import type { Event } from './events.js';
-import { balanceOf, buyHold, feeFactor, mulUnits, sellHold, BPS } from './ledger.js';
-import { recordOf, type CancelReason, type ExecOption, type Order, type OrderKind, type Side } from './order.js';
+import { balanceOf, buyHold, feeFactor, mulUnits, BPS, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
+import { Order, recordOf, type CancelReason, type ExecOption, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import { OpenOrderList } from './order-index.js';
 import type { EngineState, MarketState } from './state.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
+/** 10^k as a number, k = 0..15 (exact) */
+const P10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * An upper bound, in units of 10^LB_EXP ledger units, of x units of 10^e ledger units (x a
+ * non-negative safe integer). Exact when e >= LB_EXP (a result above 2^53 only ever fails the
+ * funds fast path); otherwise floor(x / 10^(LB_EXP - e)) + 2, which is at least the true ceiling
+ * even after the division's rounding (the quotient is below 2^53, so it is off by at most 1/2).
+ */
+function lbUnits(x: number, e: number): number {
+  if (x === 0) return 0;
+  return e >= LB_EXP ? x * P10[e - LB_EXP]! : Math.floor(x / P10[LB_EXP - e]!) + 2;
+}
 const KNOWN_OPTIONS = new Set(['maker-or-cancel', 'immediate-or-cancel', 'fill-or-kill']);
 const ORDER_KINDS = new Map<string, OrderKind>([
   ['exchange limit', 'limit'],
@@ -91,45 +104,57 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     return reject('InvalidQuantity', 'too large');
   }
 
-  const holdBps = Math.max(account.makerBps, account.takerBps);
-  const hold = side === 'buy' ? buyHold(ms.factors, price, amount, holdBps) : sellHold(ms.factors, amount);
-  const held = account.balances.get(side === 'buy' ? m.quote : m.base);
-  if (hold > 0n && (held === undefined || held.total - held.held < hold)) return reject('InsufficientFunds');
+  // the hold, as exact parts (see order.ts): numbers when they are safe integers, else a bigint
+  const f = ms.factors;
+  const isBuy = side === 'buy';
+  const hExp = isBuy ? f.notionalExp : f.baseExp;
+  const fExp = f.feeExp;
+  let hN = 0;
+  let hF = 0;
+  let hBig = 0n;
+  if (isBuy) {
+    const pq = price * amount;
+    const fee = pq * (account.makerBps > account.takerBps ? account.makerBps : account.takerBps);
+    if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
+      hN = pq;
+      hF = fee;
+    } else {
+      hBig = buyHold(f, price, amount, Math.max(account.makerBps, account.takerBps));
+    }
+  } else {
+    hN = amount;
+  }
+  const payCur = isBuy ? m.quote : m.base;
+  const held = account.balances.get(payCur);
+  // funds check: usually the balance's lower bound on what is available settles it without BigInt
+  let need = 0;
+  let exact = false;
+  if (hN !== 0 || hF !== 0 || hBig !== 0n) {
+    if (held === undefined) return reject('InsufficientFunds');
+    need = hBig === 0n ? lbUnits(hN, hExp) + lbUnits(hF, fExp) : Infinity;
+    if (!(need <= held.availLB)) {
+      exact = true;
+      let hold = hBig;
+      if (hN !== 0) hold += BigInt(hN) * POW10N[hExp]!;
+      if (hF !== 0) hold += BigInt(hF) * POW10N[fExp]!;
+      if (held.available() < hold) return reject('InsufficientFunds');
+    }
+  }
 
   // ---- accepted: nothing below may reject ----
-  const bal = held ?? balanceOf(account, side === 'buy' ? m.quote : m.base);
-  const getBal = balanceOf(account, side === 'buy' ? m.base : m.quote);
+  const bal = held ?? balanceOf(account, payCur);
+  const getBal = balanceOf(account, isBuy ? m.base : m.quote);
 
-  const order: Order = {
-    id: s.nextId++,
-    account: c.account,
-    session: c.session,
-    symbol: m.symbol,
-    side,
-    kind,
-    price,
-    stopPrice,
-    amount,
-    remaining: amount,
-    filledNotional: 0n,
-    option,
-    clientOrderId,
-    time,
-    makerBps: account.makerBps,
-    takerBps: account.takerBps,
-    hold,
-    payBal: bal,
-    getBal,
-    triggered: kind !== 'stop-limit',
-    resting: false,
-    prev: null,
-    next: null,
-    level: null,
-    aPrev: null,
-    aNext: null,
-    aList: null,
-  };
-  bal.held += hold;
+  const order = new Order(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
+    clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit');
+  if (hN !== 0) bal.addH(hExp, hN);
+  if (hF !== 0) bal.addH(fExp, hF);
+  if (hBig !== 0n) bal.addBigH(hBig);
+  order.hN = hN;
+  order.hF = hF;
+  order.hBig = hBig;
+  if (exact) bal.resetLB();
+  else bal.availLB -= need;
   s.orders.set(order.id, order);
   let set = s.accountOrders.get(order.account);
   if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
@@ -243,32 +268,66 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   const p = maker.price;
   maker.remaining -= q;
   taker.remaining -= q;
-  const pq = mulUnits(p, q);
-  maker.filledNotional += pq;
-  taker.filledNotional += pq;
-  const notional = pq * f.notionalFactor;
   const takerIsBuyer = taker.side === 'buy';
   const buyer = takerIsBuyer ? taker : maker;
   const seller = takerIsBuyer ? maker : taker;
-  const makerFee = pq * feeFactor(f, maker.makerBps);
-  const takerFee = pq * feeFactor(f, taker.takerBps);
-  const baseQty = BigInt(q) * f.baseUnit;
-
-  // buyer: pays notional + fee out of its hold, re-sized to what the rest of the order needs
-  const bq = buyer.payBal;
-  const newHold = buyer.remaining > 0 ? buyHold(f, buyer.price, buyer.remaining, Math.max(buyer.makerBps, buyer.takerBps)) : 0n;
-  bq.held -= buyer.hold - newHold;
-  buyer.hold = newHold;
-  bq.total -= notional + (takerIsBuyer ? takerFee : makerFee);
-  buyer.getBal.total += baseQty;
-  // seller: delivers base out of its hold, receives notional - fee
+  const mBps = maker.makerBps;
+  const tBps = taker.takerBps;
+  const fees = ms.feeCell;
+  fees.touched = true;
+  const pq = p * q;
+  const mf = pq * mBps;
+  const tf = pq * tBps;
+  let makerFee: bigint;
+  let takerFee: bigint;
+  if (pq <= MAX_UNITS && mf <= MAX_UNITS && tf <= MAX_UNITS) {
+    // every quantity is a safe integer: pending ledger slots, no BigInt but the two event fees
+    maker.addFilled(pq);
+    taker.addFilled(pq);
+    const kn = f.notionalExp;
+    const kf = f.feeExp;
+    const bq = buyer.payBal;
+    bq.addT(kn, -pq);
+    bq.addT(kf, -(takerIsBuyer ? tf : mf));
+    const sq = seller.getBal;
+    sq.addT(kn, pq);
+    sq.addT(kf, -(takerIsBuyer ? mf : tf));
+    fees.b.addT(kf, mf);
+    fees.b.addT(kf, tf);
+    if (mf === 0 && tf === 0) {
+      makerFee = takerFee = 0n;
+    } else {
+      const pqB = BigInt(pq);
+      makerFee = mf === 0 ? 0n : pqB * feeFactor(f, mBps);
+      takerFee = tf === 0 ? 0n : pqB * feeFactor(f, tBps);
+    }
+  } else {
+    const pqB = mulUnits(p, q);
+    if (pq <= MAX_UNITS) {
+      maker.addFilled(pq);
+      taker.addFilled(pq);
+    } else {
+      maker.fnBig += pqB;
+      taker.fnBig += pqB;
+    }
+    const notional = pqB * f.notionalFactor;
+    makerFee = pqB * feeFactor(f, mBps);
+    takerFee = pqB * feeFactor(f, tBps);
+    buyer.payBal.addBigT(-(notional + (takerIsBuyer ? takerFee : makerFee)));
+    seller.getBal.addBigT(notional - (takerIsBuyer ? makerFee : takerFee));
+    fees.b.addBigT(makerFee + takerFee);
+  }
+  // buyer: the hold is re-sized to what the rest of the order needs (it only shrinks, by at least
+  // what was paid, so the available funds never drop here); base arrives
+  rehold(buyer, f);
+  const kb = f.baseExp;
+  buyer.getBal.addT(kb, q);
+  // seller: delivers base out of its hold
   const sb = seller.payBal;
-  sb.total -= baseQty;
-  sb.held -= baseQty;
-  seller.hold -= baseQty;
-  seller.getBal.total += notional - (takerIsBuyer ? makerFee : takerFee);
+  sb.addT(kb, -q);
+  sb.addH(kb, -q);
+  seller.hN -= q;
 
-  s.feesCollected.set(mk.quote, (s.feesCollected.get(mk.quote) ?? 0n) + makerFee + takerFee);
   ms.lastPrice = p;
   events.push({
     type: 'Trade',
@@ -298,6 +357,49 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   }
 }
 
+/** re-size a buy order's hold to its remaining amount (zero when none), moving the difference in its balance */
+function rehold(o: Order, f: MarketFactors): void {
+  const r = o.remaining;
+  let nN = 0;
+  let nF = 0;
+  let nBig = 0n;
+  if (r > 0) {
+    const bps = o.makerBps > o.takerBps ? o.makerBps : o.takerBps;
+    const pq = o.price * r;
+    const fee = pq * bps;
+    if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
+      nN = pq;
+      nF = fee;
+    } else {
+      nBig = buyHold(f, o.price, r, bps);
+    }
+  }
+  const b = o.payBal;
+  if (nN !== o.hN) {
+    b.addH(o.hExp, nN - o.hN);
+    o.hN = nN;
+  }
+  if (nF !== o.hF) {
+    b.addH(o.fExp, nF - o.hF);
+    o.hF = nF;
+  }
+  if (nBig !== o.hBig) {
+    b.addBigH(nBig - o.hBig);
+    o.hBig = nBig;
+  }
+}
+
+/** release everything an order holds */
+function releaseHold(o: Order): void {
+  const b = o.payBal;
+  if (o.hN !== 0) b.addH(o.hExp, -o.hN);
+  if (o.hF !== 0) b.addH(o.fExp, -o.hF);
+  if (o.hBig !== 0n) b.addBigH(-o.hBig);
+  o.hN = 0;
+  o.hF = 0;
+  o.hBig = 0n;
+}
+
 /** forget a no-longer-live order (its hold must already be zero) */
 function close(s: EngineState, o: Order): void {
   s.orders.delete(o.id);
@@ -314,8 +416,7 @@ export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time
     const i = ms.stops.indexOf(o);
     if (i >= 0) ms.stops.splice(i, 1);
   }
-  o.payBal.held -= o.hold;
-  o.hold = 0n;
+  releaseHold(o);
   close(s, o);
   events.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });
 }
