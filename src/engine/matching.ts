@@ -9,7 +9,7 @@
  */
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
-import type { Event } from './events.js';
+import type { Event, EventSink } from './events.js';
 import { balanceOf, buyHold, feeFactor, mulUnits, BPS, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
 import { Order, recordOf, type CancelReason, type ExecOption, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
@@ -50,7 +50,7 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
   return side === 'buy' ? opposite <= limit : opposite >= limit;
 }
 
-export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: Event[]): Rejection | null {
+export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EventSink): Rejection | null {
   const account = s.accounts.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
   const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
@@ -59,15 +59,22 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   const sideText = c.side === 'buy' || c.side === 'sell' ? c.side : typeof c.side === 'string' ? c.side.toLowerCase() : '';
   if (sideText !== 'buy' && sideText !== 'sell') return reject('InvalidSide');
   const side: Side = sideText;
-  const kind = typeof c.orderType === 'string' ? ORDER_KINDS.get(c.orderType) ?? ORDER_KINDS.get(c.orderType.toLowerCase()) : undefined;
+  const ot = c.orderType;
+  const kind = ot === 'exchange limit' ? 'limit' : typeof ot === 'string' ? ORDER_KINDS.get(ot) ?? ORDER_KINDS.get(ot.toLowerCase()) : undefined;
   if (kind === undefined || (kind === 'market' && !m.marketOrders)) return reject('InvalidOrderType');
 
-  if (c.options !== undefined && c.options !== null && !Array.isArray(c.options)) return reject('OptionsMustBeArray');
-  const opts: unknown[] = Array.isArray(c.options) ? c.options : [];
-  for (const o of opts) if (typeof o !== 'string' || !KNOWN_OPTIONS.has(o)) return reject('UnsupportedOption', String(o));
-  if (opts.length > 1) return reject('ConflictingOptions');
-  if (opts.length === 1 && kind !== 'limit') return reject('UnsupportedOption', `${opts[0]} is only for limit orders`);
-  const option = (opts[0] ?? '') as ExecOption;
+  const rawOpts: unknown = c.options;
+  let option: ExecOption = '';
+  if (rawOpts !== undefined && rawOpts !== null) {
+    if (!Array.isArray(rawOpts)) return reject('OptionsMustBeArray');
+    const opts: unknown[] = rawOpts;
+    if (opts.length !== 0) {
+      for (const o of opts) if (typeof o !== 'string' || !KNOWN_OPTIONS.has(o)) return reject('UnsupportedOption', String(o));
+      if (opts.length > 1) return reject('ConflictingOptions');
+      if (kind !== 'limit') return reject('UnsupportedOption', `${opts[0]} is only for limit orders`);
+      option = opts[0] as ExecOption;
+    }
+  }
 
   const cid: unknown = c.clientOrderId;
   if (cid !== undefined && cid !== null && typeof cid !== 'string') return reject('ClientOrderIdMustBeString');
@@ -197,7 +204,7 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
 }
 
 /** Run an accepted (or just triggered) order against the book, then rest or cancel the rest. */
-function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: Event[]): void {
+function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): void {
   const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
   if (o.option === 'maker-or-cancel') {
     const b = ms.book.best(opp);
@@ -245,7 +252,7 @@ function fillable(s: EngineState, ms: MarketState, o: Order): number {
   return total;
 }
 
-function match(s: EngineState, ms: MarketState, o: Order, time: number, events: Event[]): CancelReason | undefined {
+function match(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): CancelReason | undefined {
   const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
   const book = ms.book;
   const isBuy = o.side === 'buy';
@@ -262,7 +269,7 @@ function match(s: EngineState, ms: MarketState, o: Order, time: number, events: 
   return undefined;
 }
 
-function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: Event[]): void {
+function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: EventSink): void {
   const f = ms.factors;
   const mk = ms.market;
   const p = maker.price;
@@ -407,7 +414,7 @@ function close(s: EngineState, o: Order): void {
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
-export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: Event[]): void {
+export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: EventSink): void {
   const ms = s.markets.get(o.symbol)!;
   if (o.resting) {
     ms.book.remove(o);
@@ -422,7 +429,7 @@ export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time
 }
 
 /** Trigger stops whose condition the last trade price meets, oldest first, until none is left. */
-function runStops(s: EngineState, ms: MarketState, time: number, events: Event[]): void {
+function runStops(s: EngineState, ms: MarketState, time: number, events: EventSink): void {
   for (;;) {
     const last = ms.lastPrice;
     if (ms.stops.length === 0 || last === 0) return;
