@@ -77,6 +77,7 @@ export class Engine {
       orders: new OrderIndex(),
       feesCollected,
       nextId: opts.firstId ?? 1,
+      spareOrders: [],
     };
   }
 

@@ -17,6 +17,7 @@ import { OpenOrderList } from './order-index.js';
 import type { EngineState, MarketState } from './state.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
+const MAX_SPARE_ORDERS = 1 << 16;
 /** 10^k as a number, k = 0..15 (exact) */
 const P10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
@@ -152,8 +153,12 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   const bal = held ?? balanceOf(account, payCur);
   const getBal = balanceOf(account, isBuy ? m.base : m.quote);
 
-  const order = new Order(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
-    clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit');
+  const spare = s.spareOrders.pop();
+  const order = spare !== undefined
+    ? spare.init(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
+      clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit')
+    : new Order(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
+      clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit');
   if (hN !== 0) bal.addH(hExp, hN);
   if (hF !== 0) bal.addH(fExp, hF);
   if (hBig !== 0n) bal.addBigH(hBig);
@@ -357,10 +362,12 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
     maker.resting = false;
     close(s, maker);
     events.push({ type: 'OrderFilled', order: recordOf(maker, false, undefined, time) });
+    recycle(s, maker);
   }
   if (taker.remaining === 0) {
     close(s, taker);
     events.push({ type: 'OrderFilled', order: recordOf(taker, false, undefined, time) });
+    recycle(s, taker);
   }
 }
 
@@ -410,7 +417,16 @@ function releaseHold(o: Order): void {
 /** forget a no-longer-live order (its hold must already be zero) */
 function close(s: EngineState, o: Order): void {
   s.orders.delete(o.id);
-  s.accountOrders.get(o.account)?.delete(o);
+  (o.aList as OpenOrderList | null)?.delete(o);
+}
+
+/**
+ * Keep a closed order's object for the next order (fewer young objects that survive, so cheaper
+ * minor GCs). Only once its final record is built; nothing reads it again: the engine hands a
+ * spare out only at the start of the next PlaceOrder.
+ */
+function recycle(s: EngineState, o: Order): void {
+  if (s.spareOrders.length < MAX_SPARE_ORDERS) s.spareOrders.push(o);
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
@@ -426,6 +442,7 @@ export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time
   releaseHold(o);
   close(s, o);
   events.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });
+  recycle(s, o);
 }
 
 /** Trigger stops whose condition the last trade price meets, oldest first, until none is left. */

@@ -30,55 +30,133 @@ export type CancelReason =
  * the standard form). `filledNotional` likewise is fn (a safe integer) plus fnBig.
  */
 export class Order {
-  remaining: number;
-  /** filled notional (price units x amount units): fn + fnBig */
-  fn = 0;
-  fnBig = 0n;
-  hN = 0;
-  hF = 0;
-  hBig = 0n;
+  declare id: number;
+  declare account: string;
+  declare session: string;
+  declare symbol: string;
+  declare side: Side;
+  declare kind: OrderKind;
+  /** limit price in price units (for market orders: the protective limit the engine derived) */
+  declare price: number;
+  /** stop price in price units, 0 when not a stop order */
+  declare stopPrice: number;
+  declare amount: number;
+  declare remaining: number;
+  declare option: ExecOption;
+  declare clientOrderId: string | undefined;
+  declare time: number;
+  declare makerBps: number;
+  declare takerBps: number;
+  /** the ledger balance the hold sits in (quote for buys, base for sells) */
+  declare payBal: Balance;
+  /** the ledger balance fills are credited to */
+  declare getBal: Balance;
+  /** exponent of hN (see above) */
+  declare hExp: number;
+  /** exponent of hF */
+  declare fExp: number;
   /** stop orders: false while waiting for the trigger */
-  triggered: boolean;
+  declare triggered: boolean;
   /** true while the order sits in its market's book */
-  resting = false;
-  prev: Order | null = null;
-  next: Order | null = null;
-  level: unknown = null;
+  declare resting: boolean;
+  declare prev: Order | null;
+  declare next: Order | null;
+  declare level: unknown;
   /** links in the account's open-order list (order-index.ts) */
-  aPrev: Order | null = null;
-  aNext: Order | null = null;
-  aList: unknown = null;
+  declare aPrev: Order | null;
+  declare aNext: Order | null;
+  declare aList: unknown;
+  /** filled notional (price units x amount units): fn + fnBig */
+  declare fn: number;
+  declare fnBig: bigint;
+  declare hN: number;
+  declare hF: number;
+  declare hBig: bigint;
 
   constructor(
-    readonly id: number,
-    readonly account: string,
-    readonly session: string,
-    readonly symbol: string,
-    readonly side: Side,
-    readonly kind: OrderKind,
-    /** limit price in price units (for market orders: the protective limit the engine derived) */
-    readonly price: number,
-    /** stop price in price units, 0 when not a stop order */
-    readonly stopPrice: number,
-    readonly amount: number,
-    remaining: number,
-    readonly option: ExecOption,
-    readonly clientOrderId: string | undefined,
-    readonly time: number,
-    readonly makerBps: number,
-    readonly takerBps: number,
-    /** the ledger balance the hold sits in (quote for buys, base for sells) */
-    readonly payBal: Balance,
-    /** the ledger balance fills are credited to */
-    readonly getBal: Balance,
-    /** exponent of hN (see above) */
-    readonly hExp: number,
-    /** exponent of hF */
-    readonly fExp: number,
+    id: number, account: string, session: string, symbol: string, side: Side, kind: OrderKind, price: number,
+    stopPrice: number, amount: number, remaining: number, option: ExecOption, clientOrderId: string | undefined,
+    time: number, makerBps: number, takerBps: number, payBal: Balance, getBal: Balance, hExp: number, fExp: number,
     triggered: boolean,
   ) {
+    // the same assignments as init(), here so that V8 gives every field an in-object slot
+    this.id = id;
+    this.account = account;
+    this.session = session;
+    this.symbol = symbol;
+    this.side = side;
+    this.kind = kind;
+    this.price = price;
+    this.stopPrice = stopPrice;
+    this.amount = amount;
     this.remaining = remaining;
+    this.option = option;
+    this.clientOrderId = clientOrderId;
+    this.time = time;
+    this.makerBps = makerBps;
+    this.takerBps = takerBps;
+    this.payBal = payBal;
+    this.getBal = getBal;
+    this.hExp = hExp;
+    this.fExp = fExp;
     this.triggered = triggered;
+    this.resting = false;
+    this.prev = null;
+    this.next = null;
+    this.level = null;
+    this.aPrev = null;
+    this.aNext = null;
+    this.aList = null;
+    this.fn = 0;
+    this.fnBig = 0n;
+    this.hN = 0;
+    this.hF = 0;
+    this.hBig = 0n;
+  }
+
+  /**
+   * (Re)initialise every field. The engine recycles the objects of closed orders (nothing outside
+   * the engine may keep an Order once it is closed: events carry OrderRecord copies).
+   */
+  init(
+    id: number, account: string, session: string, symbol: string, side: Side, kind: OrderKind, price: number,
+    stopPrice: number, amount: number, remaining: number, option: ExecOption, clientOrderId: string | undefined,
+    time: number, makerBps: number, takerBps: number, payBal: Balance, getBal: Balance, hExp: number, fExp: number,
+    triggered: boolean,
+  ): this {
+    this.id = id;
+    this.account = account;
+    this.session = session;
+    this.symbol = symbol;
+    this.side = side;
+    this.kind = kind;
+    this.price = price;
+    this.stopPrice = stopPrice;
+    this.amount = amount;
+    this.remaining = remaining;
+    this.option = option;
+    this.clientOrderId = clientOrderId;
+    this.time = time;
+    this.makerBps = makerBps;
+    this.takerBps = takerBps;
+    this.payBal = payBal;
+    this.getBal = getBal;
+    this.hExp = hExp;
+    this.fExp = fExp;
+    this.triggered = triggered;
+    this.resting = false;
+    this.prev = null;
+    this.next = null;
+    this.level = null;
+    this.aPrev = null;
+    this.aNext = null;
+    this.aList = null;
+    this.fn = 0;
+    this.fnBig = 0n;
+    this.hN = 0;
+    this.hF = 0;
+    this.hBig = 0n;
+    return this;
   }
 
   /** sum of fill price x fill amount, in priceUnits x amountUnits */

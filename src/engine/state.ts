@@ -40,4 +40,6 @@ export interface EngineState {
   readonly feesCollected: FeeTotals;
   /** next order id / trade id (one shared, increasing sequence) */
   nextId: number;
+  /** objects of closed orders kept for reuse; not part of the state (holds nothing live) */
+  readonly spareOrders: Order[];
 }
