@@ -128,7 +128,7 @@ export class Engine {
         const makerBps = c.makerBps ?? s.config.defaultMakerBps;
         const takerBps = c.takerBps ?? s.config.defaultTakerBps;
         if (!validFee(makerBps) || !validFee(takerBps)) return reject('InvalidFees');
-        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map() });
+        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined });
         events.push({ type: 'AccountCreated', account: c.account, makerBps, takerBps });
         return null;
       }

@@ -138,6 +138,15 @@ export interface Account {
   makerBps: number;
   takerBps: number;
   readonly balances: Map<string, Balance>;
+  /**
+   * Lookup caches for the order path (not state): the account's open-order list (the entry of
+   * EngineState.accountOrders, which is never replaced), and the base and quote balances of the
+   * market it last traded (entries of `balances`, which are never replaced either).
+   */
+  orderList?: unknown;
+  lastMarket?: unknown;
+  lastBase?: Balance;
+  lastQuote?: Balance;
 }
 
 export function balanceOf(a: Account, currency: string): Balance {

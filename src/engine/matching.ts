@@ -133,7 +133,8 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     hN = amount;
   }
   const payCur = isBuy ? m.quote : m.base;
-  const held = account.balances.get(payCur);
+  const cached = account.lastMarket === ms;
+  const held = cached ? (isBuy ? account.lastQuote : account.lastBase) : account.balances.get(payCur);
   // funds check: usually the balance's lower bound on what is available settles it without BigInt
   let need = 0;
   let exact = false;
@@ -151,7 +152,12 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
 
   // ---- accepted: nothing below may reject ----
   const bal = held ?? balanceOf(account, payCur);
-  const getBal = balanceOf(account, isBuy ? m.base : m.quote);
+  const getBal = cached ? (isBuy ? account.lastBase! : account.lastQuote!) : balanceOf(account, isBuy ? m.base : m.quote);
+  if (!cached) {
+    account.lastMarket = ms;
+    account.lastBase = isBuy ? getBal : bal;
+    account.lastQuote = isBuy ? bal : getBal;
+  }
 
   const spare = s.spareOrders.pop();
   const order = spare !== undefined
@@ -168,8 +174,12 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   if (exact) bal.resetLB();
   else bal.availLB -= need;
   s.orders.set(order.id, order);
-  let set = s.accountOrders.get(order.account);
-  if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
+  let set = account.orderList as OpenOrderList | undefined;
+  if (set === undefined) {
+    set = s.accountOrders.get(order.account);
+    if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
+    account.orderList = set;
+  }
   set.add(order);
   events.push({ type: 'OrderAccepted', order: recordOf(order, true) });
 
@@ -237,10 +247,21 @@ function rest(ms: MarketState, o: Order): void {
 function bandLimit(s: EngineState, side: Side, ref: number): number {
   const band = s.config.priceBandBps;
   if (band <= 0) return side === 'buy' ? Infinity : -Infinity;
+  // same integer arithmetic in numbers while every intermediate is exact (below 2^52)
+  const x = side === 'buy' ? ref * (10_000 + band) : ref * (10_000 - band) + 9_999;
+  if (x >= 0 && x <= 2 ** 52) return divFloor(x, 10_000);
   const r = BigInt(ref);
   const b = BigInt(band);
   if (side === 'buy') return Number((r * (BPS + b)) / BPS);
   return Number((r * (BPS - b) + BPS - 1n) / BPS);
+}
+
+/** floor(x / d) for integers 0 <= x <= 2^52, 0 < d <= 2^20, exactly (the float quotient is corrected) */
+function divFloor(x: number, d: number): number {
+  let q = Math.floor(x / d);
+  if (q * d > x) q--;
+  else if (x - q * d >= d) q++;
+  return q;
 }
 
 /** How much of `o` could fill right now (stopping where matching would stop). */

@@ -7,7 +7,7 @@
  */
 import type { MarketStatus } from '../domain/symbols.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { balanceOf, POW10N } from './ledger.js';
+import { balanceOf, POW10N, type Account } from './ledger.js';
 import { OpenOrderList } from './order-index.js';
 import { Order, type ExecOption, type OrderKind, type Side } from './order.js';
 
@@ -93,7 +93,7 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
   const engine = new Engine({ ...opts, ...snap.config, firstId: snap.nextId });
   const s = engine.state;
   for (const a of snap.accounts) {
-    const acct = { id: a.id, makerBps: a.makerBps, takerBps: a.takerBps, balances: new Map() };
+    const acct: Account = { id: a.id, makerBps: a.makerBps, takerBps: a.takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined };
     for (const [c, total, held] of a.balances) {
       const b = balanceOf(acct, c);
       b.total = BigInt(total);
