@@ -168,8 +168,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   if (hN !== 0) bal.addH(hExp, hN);
   if (hF !== 0) bal.addH(fExp, hF);
   if (hBig !== 0n) bal.addBigH(hBig);
-  order.hN = hN;
-  order.hF = hF;
+  order.hStd = hBig === 0n;
   order.hBig = hBig;
   if (exact) bal.resetLB();
   else bal.availLB -= need;
@@ -352,14 +351,28 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   }
   // buyer: the hold is re-sized to what the rest of the order needs (it only shrinks, by at least
   // what was paid, so the available funds never drop here); base arrives
-  rehold(buyer, f);
+  if (buyer.hStd) {
+    // standard parts of price x remaining shrink by price x q (safe: no more than they were)
+    const n = buyer.price * q;
+    const bp = buyer.payBal;
+    bp.addH(buyer.hExp, -n);
+    const nf = n * (buyer.makerBps > buyer.takerBps ? buyer.makerBps : buyer.takerBps);
+    if (nf !== 0) bp.addH(buyer.fExp, -nf);
+  } else {
+    rehold(buyer, f);
+  }
   const kb = f.baseExp;
   buyer.getBal.addT(kb, q);
   // seller: delivers base out of its hold
   const sb = seller.payBal;
   sb.addT(kb, -q);
-  sb.addH(kb, -q);
-  seller.hN -= q;
+  if (seller.hStd) {
+    sb.addH(kb, -q);
+  } else {
+    const x = BigInt(q) * f.baseUnit;
+    seller.hBig -= x;
+    sb.addBigH(-x);
+  }
 
   ms.lastPrice = p;
   events.push({
@@ -392,46 +405,43 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   }
 }
 
-/** re-size a buy order's hold to its remaining amount (zero when none), moving the difference in its balance */
+/** put a buy order whose hold is not standard on the standard hold of its remaining amount */
 function rehold(o: Order, f: MarketFactors): void {
-  const r = o.remaining;
-  let nN = 0;
-  let nF = 0;
-  let nBig = 0n;
-  if (r > 0) {
-    const bps = o.makerBps > o.takerBps ? o.makerBps : o.takerBps;
-    const pq = o.price * r;
-    const fee = pq * bps;
-    if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
-      nN = pq;
-      nF = fee;
-    } else {
-      nBig = buyHold(f, o.price, r, bps);
-    }
-  }
   const b = o.payBal;
-  if (nN !== o.hN) {
-    b.addH(o.hExp, nN - o.hN);
-    o.hN = nN;
-  }
-  if (nF !== o.hF) {
-    b.addH(o.fExp, nF - o.hF);
-    o.hF = nF;
-  }
-  if (nBig !== o.hBig) {
-    b.addBigH(nBig - o.hBig);
-    o.hBig = nBig;
+  if (o.hBig !== 0n) b.addBigH(-o.hBig);
+  o.hBig = 0n;
+  o.hStd = true;
+  const r = o.remaining;
+  if (r === 0) return;
+  const bps = o.makerBps > o.takerBps ? o.makerBps : o.takerBps;
+  const pq = o.price * r;
+  const fee = pq * bps;
+  if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
+    b.addH(o.hExp, pq);
+    if (fee !== 0) b.addH(o.fExp, fee);
+  } else {
+    o.hStd = false;
+    o.hBig = buyHold(f, o.price, r, bps);
+    b.addBigH(o.hBig);
   }
 }
 
 /** release everything an order holds */
 function releaseHold(o: Order): void {
   const b = o.payBal;
-  if (o.hN !== 0) b.addH(o.hExp, -o.hN);
-  if (o.hF !== 0) b.addH(o.fExp, -o.hF);
+  const r = o.remaining;
+  if (o.hStd && r > 0) {
+    if (o.side === 'buy') {
+      const n = o.price * r;
+      b.addH(o.hExp, -n);
+      const nf = n * (o.makerBps > o.takerBps ? o.makerBps : o.takerBps);
+      if (nf !== 0) b.addH(o.fExp, -nf);
+    } else {
+      b.addH(o.hExp, -r);
+    }
+  }
   if (o.hBig !== 0n) b.addBigH(-o.hBig);
-  o.hN = 0;
-  o.hF = 0;
+  o.hStd = false;
   o.hBig = 0n;
 }
 

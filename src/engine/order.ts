@@ -22,12 +22,13 @@ export type CancelReason =
   | 'HeartbeatTimeout';
 
 /**
- * An open order. Money it reserves (`hold`, ledger units) is kept as exact parts so the hot path
- * allocates no BigInt: hN units of 10^hExp ledger units (buys: the notional price x remaining at the
- * market's notional exponent; sells: the remaining amount at the base exponent), plus hF units of
- * 10^fExp (buys: notional x fee headroom bps, at the fee exponent), plus hBig (ledger units, used
- * when a part would not be a safe integer, and for holds restored from a snapshot that are not in
- * the standard form). `filledNotional` likewise is fn (a safe integer) plus fnBig.
+ * An open order. The money it reserves (`hold`, ledger units) is not stored as a BigInt: while
+ * `hStd` is set it is the standard hold of `remaining`, in exact number parts that the ledger keeps
+ * in pending slots — buys: n = price x remaining units of 10^hExp (the market's notional exponent)
+ * plus n x max(makerBps, takerBps) units of 10^fExp (the fee exponent); sells: remaining units of
+ * 10^hExp (the base exponent). An order whose standard parts would not be safe integers (or a hold
+ * restored from a snapshot that is not standard) keeps its hold in `hBig` instead.
+ * `filledNotional` likewise is fn (a safe integer) plus fnBig.
  */
 export class Order {
   declare id: number;
@@ -69,8 +70,8 @@ export class Order {
   /** filled notional (price units x amount units): fn + fnBig */
   declare fn: number;
   declare fnBig: bigint;
-  declare hN: number;
-  declare hF: number;
+  /** the hold includes the standard hold of `remaining` (see `hold`) */
+  declare hStd: boolean;
   declare hBig: bigint;
 
   constructor(
@@ -109,8 +110,7 @@ export class Order {
     this.aList = null;
     this.fn = 0;
     this.fnBig = 0n;
-    this.hN = 0;
-    this.hF = 0;
+    this.hStd = false;
     this.hBig = 0n;
   }
 
@@ -153,8 +153,7 @@ export class Order {
     this.aList = null;
     this.fn = 0;
     this.fnBig = 0n;
-    this.hN = 0;
-    this.hF = 0;
+    this.hStd = false;
     this.hBig = 0n;
     return this;
   }
@@ -167,8 +166,15 @@ export class Order {
   /** exactly what the ledger has reserved for this order (ledger units) */
   get hold(): bigint {
     let h = this.hBig;
-    if (this.hN !== 0) h += BigInt(this.hN) * POW10N[this.hExp]!;
-    if (this.hF !== 0) h += BigInt(this.hF) * POW10N[this.fExp]!;
+    const r = this.remaining;
+    if (this.hStd && r > 0) {
+      if (this.side === 'buy') {
+        const n = this.price * r;
+        h += BigInt(n) * POW10N[this.hExp]! + BigInt(n * (this.makerBps > this.takerBps ? this.makerBps : this.takerBps)) * POW10N[this.fExp]!;
+      } else {
+        h += BigInt(r) * POW10N[this.hExp]!;
+      }
+    }
     return h;
   }
 

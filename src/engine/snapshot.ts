@@ -50,8 +50,7 @@ function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boo
   const hF = buy ? hN * bps : 0;
   if (hN <= Number.MAX_SAFE_INTEGER && hF <= Number.MAX_SAFE_INTEGER &&
     BigInt(hN) * POW10N[o.hExp]! + BigInt(hF) * POW10N[o.fExp]! === hold) {
-    o.hN = hN;
-    o.hF = hF;
+    o.hStd = true;
   } else {
     o.hBig = hold;
   }
