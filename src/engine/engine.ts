@@ -77,7 +77,7 @@ export class Engine {
       orders: new OrderIndex(),
       feesCollected,
       nextId: opts.firstId ?? 1,
-      spareOrders: [],
+      spareOrders: { a: [], n: 0 },
     };
   }
 

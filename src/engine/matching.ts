@@ -159,7 +159,8 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     account.lastQuote = isBuy ? bal : getBal;
   }
 
-  const spare = s.spareOrders.pop();
+  const pool = s.spareOrders;
+  const spare = pool.n > 0 ? pool.a[--pool.n] : undefined;
   const order = spare !== undefined
     ? spare.init(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
       clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit')
@@ -457,7 +458,8 @@ function close(s: EngineState, o: Order): void {
  * spare out only at the start of the next PlaceOrder.
  */
 function recycle(s: EngineState, o: Order): void {
-  if (s.spareOrders.length < MAX_SPARE_ORDERS) s.spareOrders.push(o);
+  const pool = s.spareOrders;
+  if (pool.n < MAX_SPARE_ORDERS) pool.a[pool.n++] = o;
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */

@@ -40,6 +40,10 @@ export interface EngineState {
   readonly feesCollected: FeeTotals;
   /** next order id / trade id (one shared, increasing sequence) */
   nextId: number;
-  /** objects of closed orders kept for reuse; not part of the state (holds nothing live) */
-  readonly spareOrders: Order[];
+  /**
+   * Objects of closed orders kept for reuse (a stack: a[0..n-1]); not part of the state. A manual
+   * count instead of push/pop: pop() trims the array's store and push() then regrows it, and each
+   * regrown store is a large young object that survives the next minor GC.
+   */
+  readonly spareOrders: { readonly a: Order[]; n: number };
 }

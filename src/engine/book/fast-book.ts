@@ -32,7 +32,9 @@ class BookSide {
   private inWin = 0;
   /** levels outside the window */
   private readonly far = new Map<number, PriceLevel>();
+  /** dropped levels kept for reuse: spare[0..nSpare-1] (a manual count: pop() would trim the store) */
   private readonly spare: PriceLevel[] = [];
+  private nSpare = 0;
   /** active levels sorted by price, best last */
   readonly sorted: PriceLevel[] = [];
   constructor(private readonly isBid: boolean) {}
@@ -63,7 +65,7 @@ class BookSide {
   }
 
   private newLevel(price: number): PriceLevel {
-    const level = this.spare.pop() ?? new PriceLevel(price);
+    const level = this.nSpare > 0 ? this.spare[--this.nSpare]! : new PriceLevel(price);
     level.price = price;
     if (this.win === null || (this.inWin === 0 && this.far.size === 0 && (price - this.lo < 0 || price - this.lo >= WINDOW))) {
       // (re)place the window around this price; the side holds no level now
@@ -120,7 +122,7 @@ class BookSide {
     }
     level.head = level.tail = null;
     level.amount = 0;
-    if (this.spare.length < SPARE_LEVELS) this.spare.push(level);
+    if (this.nSpare < SPARE_LEVELS) this.spare[this.nSpare++] = level;
     const a = this.sorted;
     if (a[a.length - 1] === level) a.pop();
     else a.splice(this.indexOf(level.price), 1);
