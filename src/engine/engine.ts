@@ -11,8 +11,8 @@ import { MARKET_STATUSES, type Market } from '../domain/symbols.js';
 import { FastBook } from './book/fast-book.js';
 import type { Book, BookFactory } from './book/book.js';
 import type { Command } from './commands.js';
-import type { Event } from './events.js';
-import { balanceOf, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
+import type { Event, EventSink } from './events.js';
+import { balanceOf, FeeTotals, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
 import { OrderIndex } from './order-index.js';
 import { recordOf, type Order, type OrderRecord } from './order.js';
@@ -54,6 +54,7 @@ export class Engine {
     const factory: BookFactory = opts.bookFactory ?? (() => new FastBook());
     const markets = new Map<string, MarketState>();
     const currencies = new Set<string>();
+    const feesCollected = new FeeTotals();
     for (const m of opts.markets) {
       markets.set(m.symbol, {
         market: m,
@@ -62,6 +63,7 @@ export class Engine {
         status: m.initialStatus,
         lastPrice: 0,
         stops: [],
+        feeCell: feesCollected.cell(m.quote),
       });
       currencies.add(m.base);
       currencies.add(m.quote);
@@ -73,18 +75,29 @@ export class Engine {
       accounts: new Map(),
       accountOrders: new Map(),
       orders: new OrderIndex(),
-      feesCollected: new Map(),
+      feesCollected,
       nextId: opts.firstId ?? 1,
+      spareOrders: { a: [], n: 0 },
     };
   }
 
+  /** events of the command being applied; copied out at exact size (a fresh array per result) */
+  private readonly buf = new EventBuffer();
+
   apply(cmd: Command): Result {
-    const events: Event[] = [];
-    const r = this.dispatch(cmd, events);
+    const buf = this.buf;
+    let r: Rejection | null;
+    try {
+      r = this.dispatch(cmd, buf);
+    } catch (err) {
+      buf.clear();
+      throw err;
+    }
+    const events = buf.take();
     return r === null ? { ok: true, events } : { ok: false, rejection: r };
   }
 
-  private dispatch(c: Command, events: Event[]): Rejection | null {
+  private dispatch(c: Command, events: EventSink): Rejection | null {
     const s = this.state;
     switch (c.type) {
       case 'PlaceOrder':
@@ -115,7 +128,7 @@ export class Engine {
         const makerBps = c.makerBps ?? s.config.defaultMakerBps;
         const takerBps = c.takerBps ?? s.config.defaultTakerBps;
         if (!validFee(makerBps) || !validFee(takerBps)) return reject('InvalidFees');
-        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map() });
+        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined });
         events.push({ type: 'AccountCreated', account: c.account, makerBps, takerBps });
         return null;
       }
@@ -189,8 +202,45 @@ export class Engine {
 
 /** an order id from the wire (decimal string or number), undefined when it cannot name an order */
 function orderIdOf(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string') {
+    // 1 to 16 decimal digits
+    const len = v.length;
+    if (len === 0 || len > 16) return undefined;
+    n = 0;
+    for (let i = 0; i < len; i++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      n = n * 10 + d;
+    }
+  } else return undefined;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** A reusable event buffer: events are appended while a command runs, then copied out at exact size. */
+class EventBuffer implements EventSink {
+  private readonly a: Event[] = [];
+  private n = 0;
+
+  push(e: Event): void {
+    this.a[this.n++] = e;
+  }
+
+  take(): Event[] {
+    const n = this.n;
+    if (n === 0) return [];
+    const a = this.a;
+    const out = a.slice(0, n);
+    for (let i = 0; i < n; i++) a[i] = undefined as unknown as Event;
+    this.n = 0;
+    return out;
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.n; i++) this.a[i] = undefined as unknown as Event;
+    this.n = 0;
+  }
 }
 
 function byId(orders: Iterable<Order> | undefined): Order[] {

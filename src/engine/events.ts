@@ -51,3 +51,8 @@ export type Event =
   | OrderCancelled
   | OrderFilled
   | MarketStatusChanged;
+
+/** Where the engine appends the events of one command (an array works; the engine uses a reusable buffer). */
+export interface EventSink {
+  push(e: Event): void;
+}

@@ -9,14 +9,28 @@
  */
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
-import type { Event } from './events.js';
-import { balanceOf, buyHold, feeFactor, mulUnits, sellHold, BPS } from './ledger.js';
-import { recordOf, type CancelReason, type ExecOption, type Order, type OrderKind, type Side } from './order.js';
+import type { Event, EventSink } from './events.js';
+import { balanceOf, buyHold, feeFactor, mulUnits, BPS, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
+import { Order, recordOf, type CancelReason, type ExecOption, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import { OpenOrderList } from './order-index.js';
 import type { EngineState, MarketState } from './state.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
+const MAX_SPARE_ORDERS = 1 << 16;
+/** 10^k as a number, k = 0..15 (exact) */
+const P10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * An upper bound, in units of 10^LB_EXP ledger units, of x units of 10^e ledger units (x a
+ * non-negative safe integer). Exact when e >= LB_EXP (a result above 2^53 only ever fails the
+ * funds fast path); otherwise floor(x / 10^(LB_EXP - e)) + 2, which is at least the true ceiling
+ * even after the division's rounding (the quotient is below 2^53, so it is off by at most 1/2).
+ */
+function lbUnits(x: number, e: number): number {
+  if (x === 0) return 0;
+  return e >= LB_EXP ? x * P10[e - LB_EXP]! : Math.floor(x / P10[LB_EXP - e]!) + 2;
+}
 const KNOWN_OPTIONS = new Set(['maker-or-cancel', 'immediate-or-cancel', 'fill-or-kill']);
 const ORDER_KINDS = new Map<string, OrderKind>([
   ['exchange limit', 'limit'],
@@ -37,7 +51,7 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
   return side === 'buy' ? opposite <= limit : opposite >= limit;
 }
 
-export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: Event[]): Rejection | null {
+export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EventSink): Rejection | null {
   const account = s.accounts.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
   const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
@@ -46,15 +60,22 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   const sideText = c.side === 'buy' || c.side === 'sell' ? c.side : typeof c.side === 'string' ? c.side.toLowerCase() : '';
   if (sideText !== 'buy' && sideText !== 'sell') return reject('InvalidSide');
   const side: Side = sideText;
-  const kind = typeof c.orderType === 'string' ? ORDER_KINDS.get(c.orderType) ?? ORDER_KINDS.get(c.orderType.toLowerCase()) : undefined;
+  const ot = c.orderType;
+  const kind = ot === 'exchange limit' ? 'limit' : typeof ot === 'string' ? ORDER_KINDS.get(ot) ?? ORDER_KINDS.get(ot.toLowerCase()) : undefined;
   if (kind === undefined || (kind === 'market' && !m.marketOrders)) return reject('InvalidOrderType');
 
-  if (c.options !== undefined && c.options !== null && !Array.isArray(c.options)) return reject('OptionsMustBeArray');
-  const opts: unknown[] = Array.isArray(c.options) ? c.options : [];
-  for (const o of opts) if (typeof o !== 'string' || !KNOWN_OPTIONS.has(o)) return reject('UnsupportedOption', String(o));
-  if (opts.length > 1) return reject('ConflictingOptions');
-  if (opts.length === 1 && kind !== 'limit') return reject('UnsupportedOption', `${opts[0]} is only for limit orders`);
-  const option = (opts[0] ?? '') as ExecOption;
+  const rawOpts: unknown = c.options;
+  let option: ExecOption = '';
+  if (rawOpts !== undefined && rawOpts !== null) {
+    if (!Array.isArray(rawOpts)) return reject('OptionsMustBeArray');
+    const opts: unknown[] = rawOpts;
+    if (opts.length !== 0) {
+      for (const o of opts) if (typeof o !== 'string' || !KNOWN_OPTIONS.has(o)) return reject('UnsupportedOption', String(o));
+      if (opts.length > 1) return reject('ConflictingOptions');
+      if (kind !== 'limit') return reject('UnsupportedOption', `${opts[0]} is only for limit orders`);
+      option = opts[0] as ExecOption;
+    }
+  }
 
   const cid: unknown = c.clientOrderId;
   if (cid !== undefined && cid !== null && typeof cid !== 'string') return reject('ClientOrderIdMustBeString');
@@ -91,48 +112,74 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     return reject('InvalidQuantity', 'too large');
   }
 
-  const holdBps = Math.max(account.makerBps, account.takerBps);
-  const hold = side === 'buy' ? buyHold(ms.factors, price, amount, holdBps) : sellHold(ms.factors, amount);
-  const held = account.balances.get(side === 'buy' ? m.quote : m.base);
-  if (hold > 0n && (held === undefined || held.total - held.held < hold)) return reject('InsufficientFunds');
+  // the hold, as exact parts (see order.ts): numbers when they are safe integers, else a bigint
+  const f = ms.factors;
+  const isBuy = side === 'buy';
+  const hExp = isBuy ? f.notionalExp : f.baseExp;
+  const fExp = f.feeExp;
+  let hN = 0;
+  let hF = 0;
+  let hBig = 0n;
+  if (isBuy) {
+    const pq = price * amount;
+    const fee = pq * (account.makerBps > account.takerBps ? account.makerBps : account.takerBps);
+    if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
+      hN = pq;
+      hF = fee;
+    } else {
+      hBig = buyHold(f, price, amount, Math.max(account.makerBps, account.takerBps));
+    }
+  } else {
+    hN = amount;
+  }
+  const payCur = isBuy ? m.quote : m.base;
+  const cached = account.lastMarket === ms;
+  const held = cached ? (isBuy ? account.lastQuote : account.lastBase) : account.balances.get(payCur);
+  // funds check: usually the balance's lower bound on what is available settles it without BigInt
+  let need = 0;
+  let exact = false;
+  if (hN !== 0 || hF !== 0 || hBig !== 0n) {
+    if (held === undefined) return reject('InsufficientFunds');
+    need = hBig === 0n ? lbUnits(hN, hExp) + lbUnits(hF, fExp) : Infinity;
+    if (!(need <= held.availLB)) {
+      exact = true;
+      let hold = hBig;
+      if (hN !== 0) hold += BigInt(hN) * POW10N[hExp]!;
+      if (hF !== 0) hold += BigInt(hF) * POW10N[fExp]!;
+      if (held.available() < hold) return reject('InsufficientFunds');
+    }
+  }
 
   // ---- accepted: nothing below may reject ----
-  const bal = held ?? balanceOf(account, side === 'buy' ? m.quote : m.base);
-  const getBal = balanceOf(account, side === 'buy' ? m.base : m.quote);
+  const bal = held ?? balanceOf(account, payCur);
+  const getBal = cached ? (isBuy ? account.lastBase! : account.lastQuote!) : balanceOf(account, isBuy ? m.base : m.quote);
+  if (!cached) {
+    account.lastMarket = ms;
+    account.lastBase = isBuy ? getBal : bal;
+    account.lastQuote = isBuy ? bal : getBal;
+  }
 
-  const order: Order = {
-    id: s.nextId++,
-    account: c.account,
-    session: c.session,
-    symbol: m.symbol,
-    side,
-    kind,
-    price,
-    stopPrice,
-    amount,
-    remaining: amount,
-    filledNotional: 0n,
-    option,
-    clientOrderId,
-    time,
-    makerBps: account.makerBps,
-    takerBps: account.takerBps,
-    hold,
-    payBal: bal,
-    getBal,
-    triggered: kind !== 'stop-limit',
-    resting: false,
-    prev: null,
-    next: null,
-    level: null,
-    aPrev: null,
-    aNext: null,
-    aList: null,
-  };
-  bal.held += hold;
+  const pool = s.spareOrders;
+  const spare = pool.n > 0 ? pool.a[--pool.n] : undefined;
+  const order = spare !== undefined
+    ? spare.init(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
+      clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit')
+    : new Order(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
+      clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit');
+  if (hN !== 0) bal.addH(hExp, hN);
+  if (hF !== 0) bal.addH(fExp, hF);
+  if (hBig !== 0n) bal.addBigH(hBig);
+  order.hStd = hBig === 0n;
+  order.hBig = hBig;
+  if (exact) bal.resetLB();
+  else bal.availLB -= need;
   s.orders.set(order.id, order);
-  let set = s.accountOrders.get(order.account);
-  if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
+  let set = account.orderList as OpenOrderList | undefined;
+  if (set === undefined) {
+    set = s.accountOrders.get(order.account);
+    if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
+    account.orderList = set;
+  }
   set.add(order);
   events.push({ type: 'OrderAccepted', order: recordOf(order, true) });
 
@@ -172,7 +219,7 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
 }
 
 /** Run an accepted (or just triggered) order against the book, then rest or cancel the rest. */
-function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: Event[]): void {
+function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): void {
   const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
   if (o.option === 'maker-or-cancel') {
     const b = ms.book.best(opp);
@@ -200,10 +247,21 @@ function rest(ms: MarketState, o: Order): void {
 function bandLimit(s: EngineState, side: Side, ref: number): number {
   const band = s.config.priceBandBps;
   if (band <= 0) return side === 'buy' ? Infinity : -Infinity;
+  // same integer arithmetic in numbers while every intermediate is exact (below 2^52)
+  const x = side === 'buy' ? ref * (10_000 + band) : ref * (10_000 - band) + 9_999;
+  if (x >= 0 && x <= 2 ** 52) return divFloor(x, 10_000);
   const r = BigInt(ref);
   const b = BigInt(band);
   if (side === 'buy') return Number((r * (BPS + b)) / BPS);
   return Number((r * (BPS - b) + BPS - 1n) / BPS);
+}
+
+/** floor(x / d) for integers 0 <= x <= 2^52, 0 < d <= 2^20, exactly (the float quotient is corrected) */
+function divFloor(x: number, d: number): number {
+  let q = Math.floor(x / d);
+  if (q * d > x) q--;
+  else if (x - q * d >= d) q++;
+  return q;
 }
 
 /** How much of `o` could fill right now (stopping where matching would stop). */
@@ -220,7 +278,7 @@ function fillable(s: EngineState, ms: MarketState, o: Order): number {
   return total;
 }
 
-function match(s: EngineState, ms: MarketState, o: Order, time: number, events: Event[]): CancelReason | undefined {
+function match(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): CancelReason | undefined {
   const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
   const book = ms.book;
   const isBuy = o.side === 'buy';
@@ -237,38 +295,86 @@ function match(s: EngineState, ms: MarketState, o: Order, time: number, events: 
   return undefined;
 }
 
-function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: Event[]): void {
+function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: EventSink): void {
   const f = ms.factors;
   const mk = ms.market;
   const p = maker.price;
   maker.remaining -= q;
   taker.remaining -= q;
-  const pq = mulUnits(p, q);
-  maker.filledNotional += pq;
-  taker.filledNotional += pq;
-  const notional = pq * f.notionalFactor;
   const takerIsBuyer = taker.side === 'buy';
   const buyer = takerIsBuyer ? taker : maker;
   const seller = takerIsBuyer ? maker : taker;
-  const makerFee = pq * feeFactor(f, maker.makerBps);
-  const takerFee = pq * feeFactor(f, taker.takerBps);
-  const baseQty = BigInt(q) * f.baseUnit;
-
-  // buyer: pays notional + fee out of its hold, re-sized to what the rest of the order needs
-  const bq = buyer.payBal;
-  const newHold = buyer.remaining > 0 ? buyHold(f, buyer.price, buyer.remaining, Math.max(buyer.makerBps, buyer.takerBps)) : 0n;
-  bq.held -= buyer.hold - newHold;
-  buyer.hold = newHold;
-  bq.total -= notional + (takerIsBuyer ? takerFee : makerFee);
-  buyer.getBal.total += baseQty;
-  // seller: delivers base out of its hold, receives notional - fee
+  const mBps = maker.makerBps;
+  const tBps = taker.takerBps;
+  const fees = ms.feeCell;
+  fees.touched = true;
+  const pq = p * q;
+  const mf = pq * mBps;
+  const tf = pq * tBps;
+  let makerFee: bigint;
+  let takerFee: bigint;
+  if (pq <= MAX_UNITS && mf <= MAX_UNITS && tf <= MAX_UNITS) {
+    // every quantity is a safe integer: pending ledger slots, no BigInt but the two event fees
+    maker.addFilled(pq);
+    taker.addFilled(pq);
+    const kn = f.notionalExp;
+    const kf = f.feeExp;
+    const bq = buyer.payBal;
+    bq.addT(kn, -pq);
+    bq.addT(kf, -(takerIsBuyer ? tf : mf));
+    const sq = seller.getBal;
+    sq.addT(kn, pq);
+    sq.addT(kf, -(takerIsBuyer ? mf : tf));
+    fees.b.addT(kf, mf);
+    fees.b.addT(kf, tf);
+    if (mf === 0 && tf === 0) {
+      makerFee = takerFee = 0n;
+    } else {
+      const pqB = BigInt(pq);
+      makerFee = mf === 0 ? 0n : pqB * feeFactor(f, mBps);
+      takerFee = tf === 0 ? 0n : pqB * feeFactor(f, tBps);
+    }
+  } else {
+    const pqB = mulUnits(p, q);
+    if (pq <= MAX_UNITS) {
+      maker.addFilled(pq);
+      taker.addFilled(pq);
+    } else {
+      maker.fnBig += pqB;
+      taker.fnBig += pqB;
+    }
+    const notional = pqB * f.notionalFactor;
+    makerFee = pqB * feeFactor(f, mBps);
+    takerFee = pqB * feeFactor(f, tBps);
+    buyer.payBal.addBigT(-(notional + (takerIsBuyer ? takerFee : makerFee)));
+    seller.getBal.addBigT(notional - (takerIsBuyer ? makerFee : takerFee));
+    fees.b.addBigT(makerFee + takerFee);
+  }
+  // buyer: the hold is re-sized to what the rest of the order needs (it only shrinks, by at least
+  // what was paid, so the available funds never drop here); base arrives
+  if (buyer.hStd) {
+    // standard parts of price x remaining shrink by price x q (safe: no more than they were)
+    const n = buyer.price * q;
+    const bp = buyer.payBal;
+    bp.addH(buyer.hExp, -n);
+    const nf = n * (buyer.makerBps > buyer.takerBps ? buyer.makerBps : buyer.takerBps);
+    if (nf !== 0) bp.addH(buyer.fExp, -nf);
+  } else {
+    rehold(buyer, f);
+  }
+  const kb = f.baseExp;
+  buyer.getBal.addT(kb, q);
+  // seller: delivers base out of its hold
   const sb = seller.payBal;
-  sb.total -= baseQty;
-  sb.held -= baseQty;
-  seller.hold -= baseQty;
-  seller.getBal.total += notional - (takerIsBuyer ? makerFee : takerFee);
+  sb.addT(kb, -q);
+  if (seller.hStd) {
+    sb.addH(kb, -q);
+  } else {
+    const x = BigInt(q) * f.baseUnit;
+    seller.hBig -= x;
+    sb.addBigH(-x);
+  }
 
-  s.feesCollected.set(mk.quote, (s.feesCollected.get(mk.quote) ?? 0n) + makerFee + takerFee);
   ms.lastPrice = p;
   events.push({
     type: 'Trade',
@@ -291,21 +397,73 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
     maker.resting = false;
     close(s, maker);
     events.push({ type: 'OrderFilled', order: recordOf(maker, false, undefined, time) });
+    recycle(s, maker);
   }
   if (taker.remaining === 0) {
     close(s, taker);
     events.push({ type: 'OrderFilled', order: recordOf(taker, false, undefined, time) });
+    recycle(s, taker);
   }
+}
+
+/** put a buy order whose hold is not standard on the standard hold of its remaining amount */
+function rehold(o: Order, f: MarketFactors): void {
+  const b = o.payBal;
+  if (o.hBig !== 0n) b.addBigH(-o.hBig);
+  o.hBig = 0n;
+  o.hStd = true;
+  const r = o.remaining;
+  if (r === 0) return;
+  const bps = o.makerBps > o.takerBps ? o.makerBps : o.takerBps;
+  const pq = o.price * r;
+  const fee = pq * bps;
+  if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
+    b.addH(o.hExp, pq);
+    if (fee !== 0) b.addH(o.fExp, fee);
+  } else {
+    o.hStd = false;
+    o.hBig = buyHold(f, o.price, r, bps);
+    b.addBigH(o.hBig);
+  }
+}
+
+/** release everything an order holds */
+function releaseHold(o: Order): void {
+  const b = o.payBal;
+  const r = o.remaining;
+  if (o.hStd && r > 0) {
+    if (o.side === 'buy') {
+      const n = o.price * r;
+      b.addH(o.hExp, -n);
+      const nf = n * (o.makerBps > o.takerBps ? o.makerBps : o.takerBps);
+      if (nf !== 0) b.addH(o.fExp, -nf);
+    } else {
+      b.addH(o.hExp, -r);
+    }
+  }
+  if (o.hBig !== 0n) b.addBigH(-o.hBig);
+  o.hStd = false;
+  o.hBig = 0n;
 }
 
 /** forget a no-longer-live order (its hold must already be zero) */
 function close(s: EngineState, o: Order): void {
   s.orders.delete(o.id);
-  s.accountOrders.get(o.account)?.delete(o);
+  (o.aList as OpenOrderList | null)?.delete(o);
+}
+
+/**
+ * Keep a closed order's object for the next order (fewer young objects that survive, so cheaper
+ * minor GCs). Only once its final record is built; nothing reads it again: the engine hands a
+ * spare out only at the start of the next PlaceOrder.
+ */
+function recycle(s: EngineState, o: Order): void {
+  const pool = s.spareOrders;
+  if (pool.n < MAX_SPARE_ORDERS) pool.a[pool.n++] = o;
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
-export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: Event[]): void {
+export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: EventSink): void {
   const ms = s.markets.get(o.symbol)!;
   if (o.resting) {
     ms.book.remove(o);
@@ -314,14 +472,14 @@ export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time
     const i = ms.stops.indexOf(o);
     if (i >= 0) ms.stops.splice(i, 1);
   }
-  o.payBal.held -= o.hold;
-  o.hold = 0n;
+  releaseHold(o);
   close(s, o);
   events.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });
+  recycle(s, o);
 }
 
 /** Trigger stops whose condition the last trade price meets, oldest first, until none is left. */
-function runStops(s: EngineState, ms: MarketState, time: number, events: Event[]): void {
+function runStops(s: EngineState, ms: MarketState, time: number, events: EventSink): void {
   for (;;) {
     const last = ms.lastPrice;
     if (ms.stops.length === 0 || last === 0) return;

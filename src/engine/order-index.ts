@@ -17,6 +17,8 @@ const MASK = PAGE - 1;
 export class OrderIndex {
   private readonly pages: (Array<Order | undefined> | undefined)[] = [];
   private readonly counts: number[] = [];
+  /** emptied pages kept for reuse (a new page would be a large young object that survives) */
+  private readonly sparePages: Array<Order | undefined>[] = [];
   private n = 0;
 
   get size(): number {
@@ -37,7 +39,7 @@ export class OrderIndex {
     const k = id >>> PAGE_BITS;
     let p = this.pages[k];
     if (p === undefined) {
-      p = this.pages[k] = new Array<Order | undefined>(PAGE).fill(undefined);
+      p = this.pages[k] = this.sparePages.pop() ?? new Array<Order | undefined>(PAGE).fill(undefined);
       this.counts[k] = 0;
     }
     if (p[id & MASK] === undefined) {
@@ -54,7 +56,10 @@ export class OrderIndex {
     if (p === undefined || p[id & MASK] === undefined) return false;
     p[id & MASK] = undefined;
     this.n--;
-    if (--this.counts[k]! === 0) this.pages[k] = undefined;
+    if (--this.counts[k]! === 0) {
+      this.pages[k] = undefined;
+      if (this.sparePages.length < 16) this.sparePages.push(p); // all its slots are undefined again
+    }
     return true;
   }
 

@@ -7,9 +7,9 @@
  */
 import type { MarketStatus } from '../domain/symbols.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { balanceOf } from './ledger.js';
+import { balanceOf, POW10N, type Account } from './ledger.js';
 import { OpenOrderList } from './order-index.js';
-import type { ExecOption, Order, OrderKind, Side } from './order.js';
+import { Order, type ExecOption, type OrderKind, type Side } from './order.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -33,16 +33,28 @@ function tuple(o: Order): OrderTuple {
 
 function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boolean): Order {
   const acct = engine.state.accounts.get(t[1]);
-  const m = engine.state.markets.get(symbol)?.market;
-  if (acct === undefined || m === undefined) throw new Error(`snapshot order ${t[0]} names an unknown account or market`);
+  const ms = engine.state.markets.get(symbol);
+  if (acct === undefined || ms === undefined) throw new Error(`snapshot order ${t[0]} names an unknown account or market`);
+  const m = ms.market;
+  const f = ms.factors;
   const buy = t[3] === 'buy';
-  return {
-    payBal: balanceOf(acct, buy ? m.quote : m.base),
-    getBal: balanceOf(acct, buy ? m.base : m.quote),
-    id: t[0], account: t[1], session: t[2], symbol, side: t[3], kind: t[4], price: t[5], stopPrice: t[6], amount: t[7],
-    remaining: t[8], filledNotional: BigInt(t[9]), option: t[10], clientOrderId: t[11] ?? undefined, time: t[12],
-    makerBps: t[13], takerBps: t[14], hold: BigInt(t[15]), triggered, resting: false, prev: null, next: null, level: null, aPrev: null, aNext: null, aList: null,
-  };
+  const o = new Order(t[0], t[1], t[2], symbol, t[3], t[4], t[5], t[6], t[7], t[8], t[10], t[11] ?? undefined, t[12], t[13], t[14],
+    balanceOf(acct, buy ? m.quote : m.base), balanceOf(acct, buy ? m.base : m.quote), buy ? f.notionalExp : f.baseExp, f.feeExp, triggered);
+  const fn = BigInt(t[9]);
+  if (fn <= BigInt(Number.MAX_SAFE_INTEGER)) o.fn = Number(fn);
+  else o.fnBig = fn;
+  // the hold in its usual parts when it has the usual value, else as one bigint (balances are restored separately)
+  const hold = BigInt(t[15]);
+  const bps = Math.max(o.makerBps, o.takerBps);
+  const hN = buy ? o.price * o.remaining : o.remaining;
+  const hF = buy ? hN * bps : 0;
+  if (hN <= Number.MAX_SAFE_INTEGER && hF <= Number.MAX_SAFE_INTEGER &&
+    BigInt(hN) * POW10N[o.hExp]! + BigInt(hF) * POW10N[o.fExp]! === hold) {
+    o.hStd = true;
+  } else {
+    o.hBig = hold;
+  }
+  return o;
 }
 
 const byKey = <T>(m: Map<string, T>): [string, T][] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -80,7 +92,7 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
   const engine = new Engine({ ...opts, ...snap.config, firstId: snap.nextId });
   const s = engine.state;
   for (const a of snap.accounts) {
-    const acct = { id: a.id, makerBps: a.makerBps, takerBps: a.takerBps, balances: new Map() };
+    const acct: Account = { id: a.id, makerBps: a.makerBps, takerBps: a.takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined };
     for (const [c, total, held] of a.balances) {
       const b = balanceOf(acct, c);
       b.total = BigInt(total);

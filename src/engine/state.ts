@@ -7,7 +7,7 @@
  */
 import type { Market, MarketStatus } from '../domain/symbols.js';
 import type { Book } from './book/book.js';
-import type { Account, MarketFactors } from './ledger.js';
+import type { Account, Balance, FeeTotals, MarketFactors } from './ledger.js';
 import type { Order } from './order.js';
 import type { OpenOrderList, OrderIndex } from './order-index.js';
 
@@ -19,6 +19,8 @@ export interface MarketState {
   /** price units of the last trade; 0 before the first */
   lastPrice: number;
   readonly stops: Order[];
+  /** where this market's fees (in its quote currency) are added: a cell of `feesCollected` */
+  readonly feeCell: { b: Balance; touched: boolean };
 }
 
 export interface EngineConfig {
@@ -35,7 +37,13 @@ export interface EngineState {
   readonly accounts: Map<string, Account>;
   readonly accountOrders: Map<string, OpenOrderList>;
   readonly orders: OrderIndex;
-  readonly feesCollected: Map<string, bigint>;
+  readonly feesCollected: FeeTotals;
   /** next order id / trade id (one shared, increasing sequence) */
   nextId: number;
+  /**
+   * Objects of closed orders kept for reuse (a stack: a[0..n-1]); not part of the state. A manual
+   * count instead of push/pop: pop() trims the array's store and push() then regrows it, and each
+   * regrown store is a large young object that survives the next minor GC.
+   */
+  readonly spareOrders: { readonly a: Order[]; n: number };
 }

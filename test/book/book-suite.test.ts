@@ -191,8 +191,8 @@ for (const { name, make } of IMPLEMENTATIONS) {
 }
 
 describe('FastBook agrees with NaiveBook over a long random sequence', () => {
-  it('same best, depth, scan order, level amounts and size after every operation', () => {
-    let seed = 12345;
+  const run = (seed: number, steps: number, priceOf: (side: Side, rnd: (n: number) => number, step: number) => number,
+    addShare: (step: number) => number, probe: number[]): void => {
     const rnd = (n: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return (seed >>> 8) % n;
@@ -201,11 +201,11 @@ describe('FastBook agrees with NaiveBook over a long random sequence', () => {
     const naive = new NaiveBook();
     const live: [Order, Order][] = [];
     let nextId = 1;
-    for (let step = 0; step < 4000; step++) {
+    for (let step = 0; step < steps; step++) {
       const op = rnd(10);
-      if (op < 5 || live.length === 0) {
+      if (op < addShare(step) || live.length === 0) {
         const side: Side = rnd(2) === 0 ? 'buy' : 'sell';
-        const price = side === 'buy' ? 90 + rnd(15) : 100 + rnd(15);
+        const price = priceOf(side, rnd, step);
         const amt = 1 + rnd(50);
         const id = nextId++;
         const pair: [Order, Order] = [order(id, side, price, amt), order(id, side, price, amt)];
@@ -235,12 +235,34 @@ describe('FastBook agrees with NaiveBook over a long random sequence', () => {
         assert.deepEqual(fast.depth(side, 0), naive.depth(side, 0), `depth ${side} at step ${step}`);
         if (step % 50 === 0) {
           assert.deepEqual(ids(fast, side), ids(naive, side), `scan ${side} at step ${step}`);
-          for (let p = 90; p < 115; p++) assert.equal(fast.levelAmount(side, p), naive.levelAmount(side, p));
+          for (const p of probe) assert.equal(fast.levelAmount(side, p), naive.levelAmount(side, p));
+          for (const o of live) assert.equal(fast.levelAmount(side, o[0].price), naive.levelAmount(side, o[0].price));
           assert.deepEqual(fast.depth(side, 3), naive.depth(side, 3));
         }
       }
       assert.equal(fast.size(), naive.size());
       assert.equal(fast.size(), live.length);
     }
+  };
+
+  it('same best, depth, scan order, level amounts and size after every operation', () => {
+    const probe: number[] = [];
+    for (let p = 90; p < 115; p++) probe.push(p);
+    run(12345, 4000, (side, rnd) => (side === 'buy' ? 90 + rnd(15) : 100 + rnd(15)), () => 5, probe);
+  });
+
+  it('also with prices far apart (outside any price window) and a book that empties and moves', () => {
+    // phases: prices around a centre that jumps every 600 steps; adds are rare in the second half of
+    // each phase so the book drains; some prices are far away (1, near 2^53, +-50,000 ticks)
+    const centres = [10_000, 10_020, 500_000, 9_000, 2 ** 40, 10_000];
+    const far = [1, 2, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1];
+    const probe = [1, 2, 9_999, 10_000, 10_001, 500_000, Number.MAX_SAFE_INTEGER];
+    run(777, 3600, (side, rnd, step) => {
+      const c = centres[Math.floor(step / 600) % centres.length]!;
+      const r = rnd(20);
+      if (r === 0) return far[rnd(far.length)]!;
+      if (r === 1) return Math.max(3, c + 50_000 - rnd(100_000));
+      return side === 'buy' ? c - 3_000 + rnd(3_010) : c - 10 + rnd(3_010);
+    }, (step) => (step % 600 < 300 ? 6 : 1), probe);
   });
 });

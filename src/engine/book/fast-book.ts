@@ -1,8 +1,11 @@
 /**
  * The production order book.
  *
- * Shape: per side, a Map price -> Level and an array of the active levels sorted so that the best
+ * Shape: per side, an index price -> Level and an array of the active levels sorted so that the best
  * price is at the END (bids ascending, asks descending) — taking the best level off is a pop.
+ * The index is a window array of WINDOW consecutive prices (placed around the first price seen,
+ * and re-placed whenever the side becomes empty) with a Map for the prices outside it, so looking
+ * a level up near the touch is an array index. Dropped level objects are kept for reuse.
  * Each level is an intrusive doubly linked FIFO list threaded through the orders themselves, so
  * adding, cancelling and filling an order are O(1) apart from creating or deleting a level
  * (binary search + splice over the active prices).
@@ -15,11 +18,23 @@ class PriceLevel {
   tail: Order | null = null;
   amount = 0;
   count = 0;
-  constructor(readonly price: number) {}
+  constructor(public price: number) {}
 }
 
+const WINDOW = 8192;
+const SPARE_LEVELS = 1024;
+
 class BookSide {
-  readonly levels = new Map<number, PriceLevel>();
+  /** levels at prices lo .. lo + WINDOW - 1, by price - lo (allocated on first use) */
+  private win: (PriceLevel | undefined)[] | null = null;
+  private lo = 0;
+  /** number of levels in the window */
+  private inWin = 0;
+  /** levels outside the window */
+  private readonly far = new Map<number, PriceLevel>();
+  /** dropped levels kept for reuse: spare[0..nSpare-1] (a manual count: pop() would trim the store) */
+  private readonly spare: PriceLevel[] = [];
+  private nSpare = 0;
   /** active levels sorted by price, best last */
   readonly sorted: PriceLevel[] = [];
   constructor(private readonly isBid: boolean) {}
@@ -43,11 +58,34 @@ class BookSide {
     return lo;
   }
 
+  level(price: number): PriceLevel | undefined {
+    const i = price - this.lo;
+    if (i >= 0 && i < WINDOW && this.win !== null) return this.win[i];
+    return this.far.size === 0 ? undefined : this.far.get(price);
+  }
+
+  private newLevel(price: number): PriceLevel {
+    const level = this.nSpare > 0 ? this.spare[--this.nSpare]! : new PriceLevel(price);
+    level.price = price;
+    if (this.win === null || (this.inWin === 0 && this.far.size === 0 && (price - this.lo < 0 || price - this.lo >= WINDOW))) {
+      // (re)place the window around this price; the side holds no level now
+      if (this.win === null) this.win = new Array<PriceLevel | undefined>(WINDOW).fill(undefined);
+      this.lo = Math.max(0, price - WINDOW / 2);
+    }
+    const i = price - this.lo;
+    if (i >= 0 && i < WINDOW) {
+      this.win[i] = level;
+      this.inWin++;
+    } else {
+      this.far.set(price, level);
+    }
+    return level;
+  }
+
   add(o: Order): void {
-    let level = this.levels.get(o.price);
+    let level = this.level(o.price);
     if (level === undefined) {
-      level = new PriceLevel(o.price);
-      this.levels.set(o.price, level);
+      level = this.newLevel(o.price);
       const a = this.sorted;
       const last = a.length - 1;
       // common case: new best price
@@ -75,7 +113,16 @@ class BookSide {
   }
 
   private dropLevel(level: PriceLevel): void {
-    this.levels.delete(level.price);
+    const i = level.price - this.lo;
+    if (i >= 0 && i < WINDOW && this.win !== null && this.win[i] === level) {
+      this.win[i] = undefined;
+      this.inWin--;
+    } else {
+      this.far.delete(level.price);
+    }
+    level.head = level.tail = null;
+    level.amount = 0;
+    if (this.nSpare < SPARE_LEVELS) this.spare[this.nSpare++] = level;
     const a = this.sorted;
     if (a[a.length - 1] === level) a.pop();
     else a.splice(this.indexOf(level.price), 1);
@@ -120,7 +167,7 @@ export class FastBook implements Book {
   }
 
   levelAmount(side: Side, price: number): number {
-    return this.side(side).levels.get(price)?.amount ?? 0;
+    return this.side(side).level(price)?.amount ?? 0;
   }
 
   depth(side: Side, limit: number): Level[] {
