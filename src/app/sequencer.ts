@@ -7,13 +7,14 @@
  * - `seq` is consumed only by an accepted command, so journaled seqs are gap-free (lastSeq+1 ...);
  * - `time` comes from the clock and never decreases (a clock stepping back is clamped);
  * - the engine sees exactly the command a replay will see (the decoded journal row);
- * - an accepted command's promise resolves only after the journal batch holding it committed
- *   (durable before acknowledged); a rejection resolves at once and is not journaled;
+ * - an accepted command's promise resolves only after the journal batch holding it committed and
+ *   was fsynced (durable before acknowledged; see sqlite-journal.ts); a rejection resolves at once
+ *   and is not journaled;
  * - if the engine throws (a bug) or the journal fails, the sequencer halts for good: state in
  *   memory may differ from disk, so it accepts nothing more (restart recovers from disk).
  * Known limits: a rejection can reflect state of accepted commands not yet durable (they are in
- * the current batch); if the process dies before that batch commits, the rejection was based on
- * state that never became durable.
+ * the current batch, or in the previous one while its fsync runs); if the process dies before that
+ * batch is durable, the rejection was based on state that never became durable.
  */
 import type { Clock } from './clock.js';
 import type { Command, CommandBody } from '../engine/commands.js';
