@@ -79,6 +79,8 @@ export interface SqliteJournalOptions {
   onCommit?: ProjectionHook;
   /** where listener errors go (default console.error) */
   onListenerError?: (err: unknown) => void;
+  /** the asynchronous fdatasync (default node:fs fdatasync; tests inject failures and delays) */
+  fdatasync?: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
 interface Pending {
@@ -130,6 +132,7 @@ export class SqliteJournal implements JournalWriter {
   /** covered by the fsync in flight (null when none is) */
   private syncing: Batch[] | null = null;
   private readonly afterSync = (err: NodeJS.ErrnoException | null): void => this.synced(err);
+  private readonly fdatasync: NonNullable<SqliteJournalOptions['fdatasync']>;
 
   static open(path: string, opts: SqliteJournalOptions = {}): SqliteJournal {
     return new SqliteJournal(openDatabase(path), opts);
@@ -139,6 +142,7 @@ export class SqliteJournal implements JournalWriter {
     this.db = db;
     this.onCommit = opts.onCommit;
     this.onListenerError = opts.onListenerError ?? ((e) => console.error('pollux: commit listener failed:', e));
+    this.fdatasync = opts.fdatasync ?? fdatasync;
     db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, body TEXT NOT NULL)');
     const insert = db.prepare<[number, number, string]>('INSERT INTO journal (seq, time, body) VALUES (?, ?, ?)');
     this.writeTx = db.transaction((batch: Pending[], entries: CommittedEntry[]) => {
@@ -279,11 +283,19 @@ export class SqliteJournal implements JournalWriter {
   private syncsDone = 0;
 
   private startSync(): void {
-    const fd = this.walDescriptor();
+    let fd: number;
+    try {
+      fd = this.walDescriptor();
+    } catch (e) {
+      const lost = this.unsynced;
+      this.unsynced = [];
+      this.fail(e, lost);
+      return;
+    }
     this.syncing = this.unsynced;
     this.unsynced = [];
     this.stats.syncs++;
-    fdatasync(fd, this.afterSync);
+    this.fdatasync(fd, this.afterSync);
   }
 
   private synced(err: NodeJS.ErrnoException | null): void {
@@ -304,9 +316,13 @@ export class SqliteJournal implements JournalWriter {
       this.fail(err, lost);
       return;
     }
-    // commit what accumulated during the fsync and start the next one before acknowledging
-    if (this.pending.length > 0) this.flush();
-    else if (this.unsynced.length > 0) this.startSync();
+    if (this.unsynced.length > 0) this.startSync();
+    else if (this.pending.length > 0 && !this.scheduled) {
+      // commit what accumulated during the fsync after this poll phase, so that requests read in
+      // the same phase join the batch
+      this.scheduled = true;
+      setImmediate(this.tick);
+    }
     for (const b of covered) this.durable(b);
   }
 

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import type { CommandBody } from '../../src/engine/commands.js';
 import { Engine } from '../../src/engine/engine.js';
 import { decodeCommand, encodeCommand } from '../../src/journal/codec.js';
 import { openExchangeStore, replayFromScratch, type ExchangeStore, type StoreOptions } from '../../src/journal/recovery.js';
-import { SqliteJournal, type CommittedEntry } from '../../src/journal/sqlite-journal.js';
+import { openDatabase, SqliteJournal, type CommittedEntry } from '../../src/journal/sqlite-journal.js';
 import { Workload } from '../recovery/workload.js';
 
 const markets = loadMarkets();
@@ -400,4 +400,59 @@ test('close makes committed but not yet synced batches durable and acknowledges 
   const rs = await Promise.all([...ps, ...ps2]);
   assert.deepEqual(rs.map((r) => r.ok && r.seq), [1, 2, 3]);
   assert.deepEqual(journalSeqs(join(dir, 'pollux.db')), [1, 2, 3]);
+}));
+
+test('a failed WAL fsync fails the journal: its batch is not acknowledged and the sequencer halts', withDir(async (dir) => {
+  let calls = 0;
+  const journal = new SqliteJournal(openDatabase(join(dir, 'j.db')), {
+    fdatasync: (fd, cb) => (++calls === 1 ? fdatasync(fd, cb) : setTimeout(() => cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })), 1)),
+  });
+  const committed: number[] = [];
+  journal.onCommitted((b) => committed.push(...b.map((e) => e.cmd.seq)));
+  const seq = new Sequencer({ engine: new Engine({ markets }), journal, clock: new VirtualClock(1), lastSeq: 0 });
+  try {
+    const r1 = await seq.submit(account('a'));
+    assert.equal(r1.ok && r1.seq, 1);
+    await assert.rejects(seq.submit(account('b')), SequencerHaltedError);
+    assert.ok(journal.failed !== null);
+    assert.ok(seq.halted !== null);
+    await assert.rejects(seq.submit(account('c')), SequencerHaltedError);
+    assert.deepEqual(committed, [1], 'listeners never saw the batch whose fsync failed');
+  } finally {
+    journal.close();
+  }
+}));
+
+test('while an fsync runs, new commands are applied and wait; they commit together when it ends', withDir(async (dir) => {
+  const release: (() => void)[] = [];
+  const journal = new SqliteJournal(openDatabase(join(dir, 'j.db')), {
+    fdatasync: (fd, cb) => release.push(() => fdatasync(fd, cb)),
+  });
+  const seq = new Sequencer({ engine: new Engine({ markets }), journal, clock: new VirtualClock(1), lastSeq: 0 });
+  const order: string[] = [];
+  const tickOver = () => new Promise((r) => setImmediate(r));
+  try {
+    const a = seq.submit(account('a')).then(() => order.push('a'));
+    await tickOver();
+    assert.equal(journal.stats.batches, 1);
+    assert.equal(release.length, 1, 'a is committed and its fsync started');
+    const b = seq.submit(account('b')).then(() => order.push('b'));
+    await tickOver();
+    const c = seq.submit(account('c')).then(() => order.push('c'));
+    await tickOver();
+    assert.equal(journal.stats.batches, 1, 'b and c wait for the fsync in flight');
+    assert.deepEqual(order, []);
+    release.shift()!();
+    await a;
+    assert.deepEqual(order, ['a'], 'b and c are not durable yet');
+    await tickOver();
+    assert.equal(journal.stats.batches, 2, 'b and c committed as one batch');
+    assert.equal(release.length, 1);
+    release.shift()!();
+    await Promise.all([b, c]);
+    assert.deepEqual(order, ['a', 'b', 'c']);
+    assert.equal(journal.stats.syncs, 2);
+  } finally {
+    journal.close();
+  }
 }));
