@@ -41,8 +41,10 @@
  *   is either whole or absent, never half (it was never acknowledged);
  * - the WAL file's directory entry is fsynced once when we first open the file, so a freshly
  *   created WAL cannot vanish with a power cut.
- * A commit and the fsync of the previous batch overlap: while batch N syncs in libuv's thread
- * pool, the event loop takes new requests and commits batch N+1 (its fsync starts when N's ends).
+ * While batch N syncs in libuv's thread pool the event loop keeps reading, parsing and
+ * authenticating requests; the sequencer holds their commands back (`holding`) until N's durable
+ * listeners ran — so listeners that read the engine (WebSocket feed digests) see exactly the state
+ * after N — then applies them, and they are committed as batch N+1 after that poll phase.
  * Known limits: one writing process per database (not enforced beyond the primary key). Reads on
  * the same connection (history queries) can see a batch that is committed but not yet durable,
  * just as the engine's in-memory state runs ahead of the journal. An in-memory database is not
@@ -73,6 +75,14 @@ export interface JournalWriter {
   /** set once a write failed; the journal accepts nothing afterwards */
   readonly failed: Error | null;
   onCommitted(fn: CommitListener): () => void;
+  /**
+   * true while a committed batch waits for its fsync (or its durable listeners are running): the
+   * sequencer then holds new commands back, so that when those listeners run the engine is
+   * exactly at the batch's last seq
+   */
+  readonly holding: boolean;
+  /** the (one) function called when `holding` turns false */
+  onReady(fn: () => void): void;
 }
 
 export interface SqliteJournalOptions {
@@ -132,6 +142,9 @@ export class SqliteJournal implements JournalWriter {
   /** covered by the fsync in flight (null when none is) */
   private syncing: Batch[] | null = null;
   private readonly afterSync = (err: NodeJS.ErrnoException | null): void => this.synced(err);
+  /** durable listeners of a batch are running */
+  private delivering = false;
+  private ready: (() => void) | undefined;
   private readonly fdatasync: NonNullable<SqliteJournalOptions['fdatasync']>;
 
   static open(path: string, opts: SqliteJournalOptions = {}): SqliteJournal {
@@ -176,6 +189,14 @@ export class SqliteJournal implements JournalWriter {
   /** committed rows with seq > afterSeq, in order (do not append while iterating) */
   rowsAfter(afterSeq: number): IterableIterator<JournalRow> {
     return this.stmtRange.iterate(afterSeq);
+  }
+
+  get holding(): boolean {
+    return this.syncing !== null || this.unsynced.length > 0 || this.delivering;
+  }
+
+  onReady(fn: () => void): void {
+    this.ready = fn;
   }
 
   /** Listen to durable batches (after their fsync), synchronously, in seq order. */
@@ -247,7 +268,13 @@ export class SqliteJournal implements JournalWriter {
     this.notify(this.writtenListeners, entries);
     const b: Batch = { entries, pending: batch };
     if (this.walPath === null) {
-      this.durable(b);
+      this.delivering = true;
+      try {
+        this.durable(b);
+      } finally {
+        this.delivering = false;
+      }
+      if (this.ready !== undefined) this.ready();
       return;
     }
     this.unsynced.push(b);
@@ -318,12 +345,18 @@ export class SqliteJournal implements JournalWriter {
     }
     if (this.unsynced.length > 0) this.startSync();
     else if (this.pending.length > 0 && !this.scheduled) {
-      // commit what accumulated during the fsync after this poll phase, so that requests read in
-      // the same phase join the batch
       this.scheduled = true;
       setImmediate(this.tick);
     }
-    for (const b of covered) this.durable(b);
+    this.delivering = true;
+    try {
+      for (const b of covered) this.durable(b);
+    } finally {
+      this.delivering = false;
+    }
+    // the sequencer now applies what it held back; those appends are committed after this poll
+    // phase (setImmediate), together with whatever else the phase reads
+    if (!this.holding && !this.closed && this.ready !== undefined) this.ready();
   }
 
   /**

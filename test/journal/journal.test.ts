@@ -391,15 +391,17 @@ test('the WAL we fsync is the file SQLite writes, across checkpoints and WAL res
   }
 }));
 
-test('close makes committed but not yet synced batches durable and acknowledges them', withDir(async (dir) => {
+test('close makes committed but not yet synced batches durable and acknowledges them; held commands are refused', withDir(async (dir) => {
   const store = open(dir);
   const ps = [store.sequencer.submit(account('c1')), store.sequencer.submit(account('c2'))];
   store.journal.flush(); // committed now; its fsync is in flight
-  const ps2 = [store.sequencer.submit(account('c3'))];
-  store.close(); // commits c3, fsyncs synchronously, acknowledges all three
-  const rs = await Promise.all([...ps, ...ps2]);
-  assert.deepEqual(rs.map((r) => r.ok && r.seq), [1, 2, 3]);
-  assert.deepEqual(journalSeqs(join(dir, 'pollux.db')), [1, 2, 3]);
+  assert.equal(store.journal.holding, true);
+  const c3 = store.sequencer.submit(account('c3')); // held: never applied
+  store.close(); // fsyncs synchronously, acknowledges c1 and c2
+  const rs = await Promise.all(ps);
+  assert.deepEqual(rs.map((r) => r.ok && r.seq), [1, 2]);
+  await assert.rejects(c3, SequencerHaltedError);
+  assert.deepEqual(journalSeqs(join(dir, 'pollux.db')), [1, 2]);
 }));
 
 test('a failed WAL fsync fails the journal: its batch is not acknowledged and the sequencer halts', withDir(async (dir) => {
@@ -423,7 +425,7 @@ test('a failed WAL fsync fails the journal: its batch is not acknowledged and th
   }
 }));
 
-test('while an fsync runs, new commands are applied and wait; they commit together when it ends', withDir(async (dir) => {
+test('while an fsync runs, new commands are held (not applied); they are applied and committed together when it ends', withDir(async (dir) => {
   const release: (() => void)[] = [];
   const journal = new SqliteJournal(openDatabase(join(dir, 'j.db')), {
     fdatasync: (fd, cb) => release.push(() => fdatasync(fd, cb)),
@@ -441,6 +443,7 @@ test('while an fsync runs, new commands are applied and wait; they commit togeth
     const c = seq.submit(account('c')).then(() => order.push('c'));
     await tickOver();
     assert.equal(journal.stats.batches, 1, 'b and c wait for the fsync in flight');
+    assert.equal(seq.lastSeq, 1, 'and are not applied yet');
     assert.deepEqual(order, []);
     release.shift()!();
     await a;
@@ -454,5 +457,33 @@ test('while an fsync runs, new commands are applied and wait; they commit togeth
     assert.equal(journal.stats.syncs, 2);
   } finally {
     journal.close();
+  }
+}));
+
+test('a durable-batch listener sees the engine exactly at its batch end, under concurrent load', withDir(async (dir) => {
+  const store = open(dir);
+  const ahead: string[] = [];
+  store.sequencer.onCommitted((batch) => {
+    const end = batch[batch.length - 1]!.cmd.seq;
+    if (store.sequencer.lastSeq !== end) ahead.push(`batch ending at ${end} seen with the engine at ${store.sequencer.lastSeq}`);
+  });
+  const w = new Workload(8);
+  try {
+    for (const c of w.setup()) await store.sequencer.submit(c);
+    // submitters that wake at scattered times, so that commands arrive while fsyncs run
+    let left = 1500;
+    let i = 0;
+    const worker = async () => {
+      while (left-- > 0) {
+        await new Promise((r) => setTimeout(r, i++ % 3));
+        const r = await store.sequencer.submit(w.next());
+        if (r.ok) w.observe(r.events);
+      }
+    };
+    await Promise.all(Array.from({ length: 30 }, worker));
+    assert.ok(store.journal.stats.batches > 10);
+    assert.deepEqual(ahead, []);
+  } finally {
+    store.close();
   }
 }));
