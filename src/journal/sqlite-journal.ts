@@ -195,6 +195,11 @@ export class SqliteJournal implements JournalWriter {
     return this.syncing !== null || this.unsynced.length > 0 || this.delivering;
   }
 
+  /** nothing pending, nothing waiting for an fsync: no batch is about to be committed */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.holding;
+  }
+
   onReady(fn: () => void): void {
     this.ready = fn;
   }
