@@ -8,8 +8,9 @@
  * Invariants:
  * - appended seqs are exactly lastSeq+1, lastSeq+2, ... (checked on append; the primary key also
  *   stops a second writer from interleaving);
- * - appends made in the same tick are written by ONE transaction (flush scheduled with
- *   setImmediate); the projection hook `onCommit(db, batch)` runs inside that transaction, so a
+ * - appends are written by ONE transaction per batch: those of one tick (flush scheduled with
+ *   setImmediate), or, while an fsync runs, everything appended until it ends and in the poll
+ *   phase after; the projection hook `onCommit(db, batch)` runs inside that transaction, so a
  *   projection (history) commits or rolls back with it; `onWritten` listeners (snapshots) run
  *   right after it, while the engine is exactly at the batch's last seq;
  * - durable before acknowledged: an append's promise resolves, and `onCommitted` listeners
@@ -18,8 +19,8 @@
  *   durable in seq order; listeners run synchronously, in order, before any promise continuation;
  * - a failed batch write or fsync marks the journal `failed`: the promises of that batch (for an
  *   fsync, of every batch committed since the last good fsync) reject and every later append is
- *   refused. There is no retry: the engine already
- *   applied those commands, so the only safe continuation is a restart from disk.
+ *   refused. There is no retry: the engine already applied those commands, so the only safe
+ *   continuation is a restart from disk.
  *
  * Why this is durable (the batch transaction runs with `synchronous=NORMAL`; every other write on
  * the connection keeps the default `synchronous=FULL`):
@@ -30,11 +31,12 @@
  *   after a reset it fsyncs the new WAL header before the first frame goes after it;
  * - fsync works on the file (the inode), whatever descriptor it is called through, and covers
  *   every write() that completed before it started. We keep our own descriptor on the `-wal`
- *   file. SQLite never deletes or renames the WAL while a connection holds the database open (it
- *   is overwritten from the start after a checkpoint, or truncated, in place; only the last
- *   connection to close deletes it, after a checkpoint; a connection keeps a shared lock on the
- *   database file that stops any other from thinking it is the last), so our descriptor is on the
- *   same inode for the connection's lifetime (a test checks this across checkpoints);
+ *   file. SQLite never deletes or renames the WAL while a connection holds the database open
+ *   ("the WAL file exists for as long as any database connection has the database open",
+ *   sqlite.org/wal.html): it is overwritten from the start after a checkpoint, or truncated, in
+ *   place, and only the last connection to close deletes it, after a checkpoint. So our
+ *   descriptor is on the same inode for the connection's lifetime (a test checks this across
+ *   checkpoints), and `close` syncs through it before closing the connection;
  * - on restart SQLite replays the WAL's valid frames up to the last commit frame whose checksum
  *   chain is intact: a synced batch and everything before it (earlier frames of the same WAL, or
  *   pages already checkpointed into the synced database file) are there; an unsynced later batch
