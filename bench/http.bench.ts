@@ -210,7 +210,7 @@ interface PolluxOutcome {
   run: LoadResult;
   wl: GeminiWorkload;
   entry: string;
-  journal: { batches: number; commands: number; maxBatch: number };
+  journal: { batches: number; commands: number; maxBatch: number; syncs: number };
   openBefore: number;
   openAfter: number;
   rssMB: number;
@@ -251,6 +251,7 @@ async function pollux(helloRps: number): Promise<PolluxOutcome> {
       batches: after.journal.batches - before.journal.batches,
       commands: after.journal.commands - before.journal.commands,
       maxBatch: after.journal.maxBatch,
+      syncs: (after.journal.syncs ?? 0) - (before.journal.syncs ?? 0),
     };
     return { run, wl, entry: String(ready.entry), journal, openBefore: before.openOrders, openAfter: after.openOrders, rssMB: after.rssMB };
   } finally {
@@ -550,7 +551,8 @@ function reportPollux(px: PolluxOutcome, p: Row): boolean {
   );
   console.log(
     `  journal during the measured run: ${int(px.journal.commands)} commands in ${int(px.journal.batches)} batches ` +
-      `(${f1(px.journal.commands / px.journal.batches)} per batch = per fsync; largest batch since start ${px.journal.maxBatch}); server RSS ${px.rssMB} MB`,
+      `(${f1(px.journal.commands / px.journal.batches)} per batch; largest batch since start ${px.journal.maxBatch}), ` +
+      `${int(px.journal.syncs)} WAL fsyncs (${f1(px.journal.commands / px.journal.syncs)} commands per fsync); server RSS ${px.rssMB} MB`,
   );
   if (st.failures.length > 0) {
     console.log(`  first ${st.failures.length} failed responses:`);

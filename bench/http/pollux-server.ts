@@ -25,7 +25,7 @@ interface RunningLike {
       book(symbol: string): { size(): number; depth(side: 'buy' | 'sell', limit: number): unknown[] } | undefined;
     };
     submit(cmd: Record<string, unknown>): Promise<{ ok: true; events: { type: string }[] } | { ok: false; rejection: { code: string } }>;
-    store: { journal: { stats: { batches: number; commands: number; maxBatch: number } } };
+    store: { journal: { stats: { batches: number; commands: number; maxBatch: number; syncs: number } } };
   };
   close(): Promise<void>;
 }

@@ -95,11 +95,13 @@ export class Exchange {
     this.history = history!;
     this.keys = keys!;
     this.accounts = accounts!;
-    // nonces of requests that change nothing still reach disk within ~50 ms
-    const db = this.store.journal.db;
-    const flushKeys = db.transaction(() => this.keys.flush());
+    // nonces of requests that change nothing still reach disk within ~50 ms; while batches are
+    // being committed they carry every dirty key (keys.flush in onCommit), so the timer waits for
+    // an idle journal instead of adding a synchronous fsync between them
+    const journal = this.store.journal;
+    const flushKeys = journal.db.transaction(() => this.keys.flush());
     this.nonceTimer = setInterval(() => {
-      if (this.keys.hasDirty && !this.closed) flushKeys();
+      if (this.keys.hasDirty && !this.closed && journal.idle) flushKeys();
     }, 50);
     this.nonceTimer.unref();
     this.heartbeats = new HeartbeatMonitor({

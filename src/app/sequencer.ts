@@ -7,13 +7,18 @@
  * - `seq` is consumed only by an accepted command, so journaled seqs are gap-free (lastSeq+1 ...);
  * - `time` comes from the clock and never decreases (a clock stepping back is clamped);
  * - the engine sees exactly the command a replay will see (the decoded journal row);
- * - an accepted command's promise resolves only after the journal batch holding it committed
- *   (durable before acknowledged); a rejection resolves at once and is not journaled;
+ * - an accepted command's promise resolves only after the journal batch holding it committed and
+ *   was fsynced (durable before acknowledged; see sqlite-journal.ts); a rejection resolves at once
+ *   and is not journaled;
  * - if the engine throws (a bug) or the journal fails, the sequencer halts for good: state in
- *   memory may differ from disk, so it accepts nothing more (restart recovers from disk).
+ *   memory may differ from disk, so it accepts nothing more (restart recovers from disk);
+ * - while the journal is `holding` (a committed batch awaits its fsync), new commands are held,
+ *   unapplied and unstamped, and applied in arrival order once the batch's listeners ran; so a
+ *   commit listener always sees the engine exactly at its batch's last seq. Held commands are
+ *   refused if the sequencer halts or closes first.
  * Known limits: a rejection can reflect state of accepted commands not yet durable (they are in
- * the current batch); if the process dies before that batch commits, the rejection was based on
- * state that never became durable.
+ * the current batch, or in the previous one while its fsync runs); if the process dies before that
+ * batch is durable, the rejection was based on state that never became durable.
  */
 import type { Clock } from './clock.js';
 import type { Command, CommandBody } from '../engine/commands.js';
@@ -56,6 +61,8 @@ export class Sequencer {
   private _lastSeq: number;
   private lastTime: number;
   private _halted: Error | null = null;
+  /** commands that arrived while the journal was holding, not yet applied */
+  private held: { body: CommandBody; resolve: (s: Submitted) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(opts: SequencerOptions) {
     this.engine = opts.engine;
@@ -64,6 +71,7 @@ export class Sequencer {
     this.onHalt = opts.onHalt;
     this._lastSeq = opts.lastSeq;
     this.lastTime = opts.lastTime ?? 0;
+    this.journal.onReady(this.release);
   }
 
   /** seq of the last accepted command (applied; durable once its promise resolved) */
@@ -84,6 +92,34 @@ export class Sequencer {
   submit(body: CommandBody): Promise<Submitted> {
     if (this._halted === null && this.journal.failed !== null) this.halt(this.journal.failed);
     if (this._halted !== null) return Promise.reject(this.haltedError());
+    if (this.held.length > 0 || this.journal.holding) {
+      // a batch is waiting for its fsync: apply this after its listeners saw the engine
+      return new Promise<Submitted>((resolve, reject) => this.held.push({ body, resolve, reject }));
+    }
+    return this.apply(body);
+  }
+
+  /** apply what was held back while the journal was holding, in arrival order */
+  private readonly release = (): void => {
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
+      if (this._halted === null && this.journal.failed !== null) this.halt(this.journal.failed);
+      if (this._halted !== null) {
+        h.reject(this.haltedError());
+        continue;
+      }
+      if (this.journal.holding) {
+        // something flushed the journal meanwhile: wait for the next release
+        this.held = held.slice(i).concat(this.held);
+        return;
+      }
+      this.apply(h.body).then(h.resolve, h.reject);
+    }
+  };
+
+  private apply(body: CommandBody): Promise<Submitted> {
     const seq = this._lastSeq + 1;
     let time: number;
     let row: JournalRow;
@@ -121,16 +157,24 @@ export class Sequencer {
     );
   }
 
-  /** Stop accepting commands for an orderly shutdown (does not call onHalt). */
+  /** Stop accepting commands for an orderly shutdown (does not call onHalt); held ones are refused. */
   close(): void {
     if (this._halted === null) this._halted = new Error('sequencer closed');
+    this.refuseHeld();
   }
 
   /** Stop accepting commands after a fatal error. Idempotent; the first reason wins. */
   halt(reason: Error): void {
     if (this._halted !== null) return;
     this._halted = reason;
+    this.refuseHeld();
     this.onHalt?.(reason);
+  }
+
+  private refuseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const h of held) h.reject(this.haltedError());
   }
 
   private haltedError(): SequencerHaltedError {

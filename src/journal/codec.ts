@@ -33,17 +33,25 @@ export class CodecError extends Error {
   override name = 'CodecError';
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** JSON text of a command body (any `seq`/`time` on it are dropped). Throws CodecError. */
 export function encodeBody(body: CommandBody | Command): string {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CodecError('command must be an object');
-  const { seq: _s, time: _t, ...rest } = body as CommandBody & Partial<Command>;
+  // a body from an adapter has no seq/time: stringify it as it is (same text, no copy)
+  let rest: object = body;
+  if (hasOwn.call(body, 'seq') || hasOwn.call(body, 'time')) {
+    const { seq: _s, time: _t, ...others } = body as CommandBody & Partial<Command>;
+    rest = others;
+  }
   let text: string;
   try {
     text = JSON.stringify(rest);
   } catch (e) {
     throw new CodecError(`command is not JSON-encodable: ${(e as Error).message}`);
   }
-  if (!Object.prototype.hasOwnProperty.call(COMMAND_TYPES, rest.type)) throw new CodecError(`unknown command type ${String(rest.type)}`);
+  const type = (rest as { type?: unknown }).type;
+  if (typeof type !== 'string' || !hasOwn.call(COMMAND_TYPES, type)) throw new CodecError(`unknown command type ${String(type)}`);
   return text;
 }
 
@@ -58,8 +66,15 @@ export function decodeCommand(row: JournalRow): Command {
   const parsed = JSON.parse(row.body) as unknown;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CodecError(`seq ${seq}: body is not an object`);
   const type = (parsed as { type?: unknown }).type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(COMMAND_TYPES, type)) {
+  if (typeof type !== 'string' || !hasOwn.call(COMMAND_TYPES, type)) {
     throw new CodecError(`seq ${seq}: unknown command type ${String(type)}`);
   }
-  return { ...(parsed as CommandBody), seq, time };
+  // the parsed object is ours alone: stamp it in place (an encoded body never has seq/time, so
+  // they land last, as a spread would put them)
+  const cmd = parsed as Record<string, unknown>;
+  if (hasOwn.call(cmd, 'seq')) delete cmd['seq'];
+  if (hasOwn.call(cmd, 'time')) delete cmd['time'];
+  cmd['seq'] = seq;
+  cmd['time'] = time;
+  return cmd as unknown as Command;
 }

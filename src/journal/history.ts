@@ -130,7 +130,10 @@ CREATE TABLE IF NOT EXISTS history_orders (
   reason TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS history_orders_account ON history_orders (account, time, id);
-CREATE INDEX IF NOT EXISTS history_orders_account_symbol ON history_orders (account, symbol, time, id);
+-- no (account, symbol, time, id) index: every closed order is written inside the journal's
+-- transaction, and each index puts one more page per account into every batch; a symbol filter
+-- walks the account's rows in time order instead. Older databases drop it on open.
+DROP INDEX IF EXISTS history_orders_account_symbol;
 CREATE INDEX IF NOT EXISTS history_orders_client_id ON history_orders (account, client_order_id, time, id)
   WHERE client_order_id IS NOT NULL;
 
@@ -320,21 +323,20 @@ function accountFilter(account: string, q: { symbol?: string; since?: number }, 
 export function createHistory(db: BetterSqlite3.Database): History {
   db.exec(SCHEMA);
 
-  const insOrder = db.prepare(`INSERT INTO history_orders
+  // positional parameters: binding by name costs a lookup per column on every row
+  const insOrder = db.prepare<[number, string, string, string, string, string, number, number, number, number, string, string, string | null, number, number, number, string | null]>(`INSERT INTO history_orders
     (id, account, session, symbol, side, kind, price, stop_price, amount, executed, filled_notional,
      option, client_order_id, time, closed_time, is_cancelled, reason)
-    VALUES (@id, @account, @session, @symbol, @side, @kind, @price, @stopPrice, @amount, @executed,
-     @filledNotional, @option, @clientOrderId, @time, @closedTime, @isCancelled, @reason)`);
-  const insTrade = db.prepare(`INSERT INTO history_trades
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insTrade = db.prepare<[number, string, number, number, string, number, number, string, string, string, string, string, number]>(`INSERT INTO history_trades
     (tid, symbol, price, amount, taker_side, maker_order_id, taker_order_id, maker_account,
      taker_account, maker_fee, taker_fee, fee_currency, time)
-    VALUES (@tid, @symbol, @price, @amount, @takerSide, @makerOrderId, @takerOrderId, @makerAccount,
-     @takerAccount, @makerFee, @takerFee, @feeCurrency, @time)`);
-  const insFill = db.prepare(`INSERT INTO history_fills
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insFill = db.prepare<[number, number, string, number, number, string, string, number, number, string, string, number]>(`INSERT INTO history_fills
     (tid, is_maker, account, order_id, client_order_id, symbol, side, price, amount, fee, fee_currency, time)
-    VALUES (@tid, @isMaker, @account, @orderId,
-     (SELECT client_order_id FROM history_open_cids WHERE order_id = @orderId),
-     @symbol, @side, @price, @amount, @fee, @feeCurrency, @time)`);
+    VALUES (?, ?, ?, ?,
+     (SELECT client_order_id FROM history_open_cids WHERE order_id = ?),
+     ?, ?, ?, ?, ?, ?, ?)`);
   const insCid = db.prepare('INSERT INTO history_open_cids (order_id, client_order_id) VALUES (?, ?)');
   const delCid = db.prepare('DELETE FROM history_open_cids WHERE order_id = ?');
 
@@ -357,61 +359,47 @@ export function createHistory(db: BetterSqlite3.Database): History {
   };
 
   function closeOrder(o: OrderRecord, fallbackTime: number): void {
-    insOrder.run({
-      id: o.id,
-      account: o.account,
-      session: o.session,
-      symbol: o.symbol,
-      side: o.side,
-      kind: o.kind,
-      price: o.price,
-      stopPrice: o.stopPrice,
-      amount: o.amount,
-      executed: o.executed,
-      filledNotional: o.filledNotional.toString(),
-      option: o.option,
-      clientOrderId: o.clientOrderId ?? null,
-      time: o.time,
-      closedTime: o.closedTime ?? fallbackTime,
-      isCancelled: o.isCancelled ? 1 : 0,
-      reason: o.reason ?? null,
-    });
+    insOrder.run(
+      o.id,
+      o.account,
+      o.session,
+      o.symbol,
+      o.side,
+      o.kind,
+      o.price,
+      o.stopPrice,
+      o.amount,
+      o.executed,
+      o.filledNotional.toString(),
+      o.option,
+      o.clientOrderId ?? null,
+      o.time,
+      o.closedTime ?? fallbackTime,
+      o.isCancelled ? 1 : 0,
+      o.reason ?? null,
+    );
     if (o.clientOrderId !== undefined) delCid.run(o.id);
   }
 
   function recordTrade(t: Trade): void {
-    insTrade.run({
-      tid: t.tid,
-      symbol: t.symbol,
-      price: t.price,
-      amount: t.amount,
-      takerSide: t.takerSide,
-      makerOrderId: t.makerOrderId,
-      takerOrderId: t.takerOrderId,
-      makerAccount: t.makerAccount,
-      takerAccount: t.takerAccount,
-      makerFee: t.makerFee.toString(),
-      takerFee: t.takerFee.toString(),
-      feeCurrency: t.feeCurrency,
-      time: t.time,
-    });
-    const common = { tid: t.tid, symbol: t.symbol, price: t.price, amount: t.amount, feeCurrency: t.feeCurrency, time: t.time };
-    insFill.run({
-      ...common,
-      isMaker: 1,
-      account: t.makerAccount,
-      orderId: t.makerOrderId,
-      side: t.takerSide === 'buy' ? 'sell' : 'buy',
-      fee: t.makerFee.toString(),
-    });
-    insFill.run({
-      ...common,
-      isMaker: 0,
-      account: t.takerAccount,
-      orderId: t.takerOrderId,
-      side: t.takerSide,
-      fee: t.takerFee.toString(),
-    });
+    insTrade.run(
+      t.tid,
+      t.symbol,
+      t.price,
+      t.amount,
+      t.takerSide,
+      t.makerOrderId,
+      t.takerOrderId,
+      t.makerAccount,
+      t.takerAccount,
+      t.makerFee.toString(),
+      t.takerFee.toString(),
+      t.feeCurrency,
+      t.time,
+    );
+    const makerSide = t.takerSide === 'buy' ? 'sell' : 'buy';
+    insFill.run(t.tid, 1, t.makerAccount, t.makerOrderId, t.makerOrderId, t.symbol, makerSide, t.price, t.amount, t.makerFee.toString(), t.feeCurrency, t.time);
+    insFill.run(t.tid, 0, t.takerAccount, t.takerOrderId, t.takerOrderId, t.symbol, t.takerSide, t.price, t.amount, t.takerFee.toString(), t.feeCurrency, t.time);
   }
 
   function record(batch: readonly CommittedEntry[]): void {

@@ -173,7 +173,7 @@ export function openExchangeStore(opts: StoreOptions): ExchangeStore {
       stateSize: () => engine.state.orders.size + engine.state.accounts.size,
       stateSeq: () => (sequencer.halted === null ? sequencer.lastSeq : null),
     });
-    journal.onCommitted(periodic.afterBatch);
+    journal.onWritten(periodic.afterBatch); // at commit, while the engine is exactly at the batch end
     if (every > 0 && tail.replayed >= every) {
       try {
         periodic.take(tail.lastSeq); // so the next restart does not replay this tail again

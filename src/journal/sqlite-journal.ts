@@ -1,21 +1,59 @@
 /**
- * The SQLite journal: the durable, gap-free list of accepted commands, with group commit.
+ * The SQLite journal: the durable, gap-free list of accepted commands, with pipelined group
+ * commit (the batch fsync runs off the event loop).
  *
  * Owns: the `journal` table (seq INTEGER PRIMARY KEY, time, body TEXT) of one SQLite database
- * opened in WAL mode with synchronous=FULL, and the batching of appends.
+ * opened in WAL mode, the batching of appends, and the fsync of the `-wal` file that makes a
+ * batch durable.
  * Invariants:
  * - appended seqs are exactly lastSeq+1, lastSeq+2, ... (checked on append; the primary key also
  *   stops a second writer from interleaving);
- * - appends made in the same tick are written by ONE transaction (flush scheduled with
- *   setImmediate), so one fsync covers the whole batch; the projection hook `onCommit(db, batch)`
- *   runs inside that transaction, so a projection (history) commits or rolls back with it;
- * - an append's promise resolves only after its batch committed; then, synchronously and in order,
- *   commit listeners see the batch (market data, snapshots) before any promise continuation runs;
- * - a failed batch write marks the journal `failed`: that batch's promises reject and every later
- *   append is refused. There is no retry: the engine already applied those commands, so the only
- *   safe continuation is a restart from disk.
- * Known limits: one writing process per database (not enforced beyond the primary key).
+ * - appends are written by ONE transaction per batch: those of one tick (flush scheduled with
+ *   setImmediate), or, while an fsync runs, everything appended until it ends and in the poll
+ *   phase after; the projection hook `onCommit(db, batch)` runs inside that transaction, so a
+ *   projection (history) commits or rolls back with it; `onWritten` listeners (snapshots) run
+ *   right after it, while the engine is exactly at the batch's last seq;
+ * - durable before acknowledged: an append's promise resolves, and `onCommitted` listeners
+ *   (market data, WebSocket, order events) see its batch, only after an fdatasync of the WAL file
+ *   that STARTED after the batch's transaction had committed has completed. Batches become
+ *   durable in seq order; listeners run synchronously, in order, before any promise continuation;
+ * - a failed batch write or fsync marks the journal `failed`: the promises of that batch (for an
+ *   fsync, of every batch committed since the last good fsync) reject and every later append is
+ *   refused. There is no retry: the engine already applied those commands, so the only safe
+ *   continuation is a restart from disk.
+ *
+ * Why this is durable (the batch transaction runs with `synchronous=NORMAL`; every other write on
+ * the connection keeps the default `synchronous=FULL`):
+ * - in WAL mode a COMMIT only appends the changed pages (frames, the last one marked as a commit)
+ *   to the `-wal` file with write(); NORMAL skips the fsync that FULL does at that point. The
+ *   database file itself is written only by checkpoints, and SQLite fsyncs the WAL before a
+ *   checkpoint copies it and the database file after, before the WAL can be reset and reused;
+ *   after a reset it fsyncs the new WAL header before the first frame goes after it;
+ * - fsync works on the file (the inode), whatever descriptor it is called through, and covers
+ *   every write() that completed before it started. We keep our own descriptor on the `-wal`
+ *   file. SQLite never deletes or renames the WAL while a connection holds the database open
+ *   ("the WAL file exists for as long as any database connection has the database open",
+ *   sqlite.org/wal.html): it is overwritten from the start after a checkpoint, or truncated, in
+ *   place, and only the last connection to close deletes it, after a checkpoint. So our
+ *   descriptor is on the same inode for the connection's lifetime (a test checks this across
+ *   checkpoints), and `close` syncs through it before closing the connection;
+ * - on restart SQLite replays the WAL's valid frames up to the last commit frame whose checksum
+ *   chain is intact: a synced batch and everything before it (earlier frames of the same WAL, or
+ *   pages already checkpointed into the synced database file) are there; an unsynced later batch
+ *   is either whole or absent, never half (it was never acknowledged);
+ * - the WAL file's directory entry is fsynced once when we first open the file, so a freshly
+ *   created WAL cannot vanish with a power cut.
+ * While batch N syncs in libuv's thread pool the event loop keeps reading, parsing and
+ * authenticating requests; the sequencer holds their commands back (`holding`) until N's durable
+ * listeners ran — so listeners that read the engine (WebSocket feed digests) see exactly the state
+ * after N — then applies them, and they are committed as batch N+1 after that poll phase.
+ * Known limits: one writing process per database (not enforced beyond the primary key). Reads on
+ * the same connection (history queries) can see a batch that is committed but not yet durable,
+ * just as the engine's in-memory state runs ahead of the journal. An in-memory database is not
+ * durable and is acknowledged right after its commit.
  */
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, openSync, statSync, constants as fsConstants, close as fsClose } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from '../engine/commands.js';
 import type { Event } from '../engine/events.js';
@@ -30,7 +68,7 @@ export interface CommittedEntry {
 
 /** Runs inside the batch's transaction; throwing rolls the batch back and fails the journal. */
 export type ProjectionHook = (db: SqliteDatabase, batch: readonly CommittedEntry[]) => void;
-/** Runs after the batch committed; errors are reported and otherwise ignored. */
+/** Runs after the batch committed (onWritten) or became durable (onCommitted); errors are reported and otherwise ignored. */
 export type CommitListener = (batch: readonly CommittedEntry[]) => void;
 
 /** What the sequencer needs from a journal (SQLite here; Postgres later). */
@@ -39,12 +77,22 @@ export interface JournalWriter {
   /** set once a write failed; the journal accepts nothing afterwards */
   readonly failed: Error | null;
   onCommitted(fn: CommitListener): () => void;
+  /**
+   * true while a committed batch waits for its fsync (or its durable listeners are running): the
+   * sequencer then holds new commands back, so that when those listeners run the engine is
+   * exactly at the batch's last seq
+   */
+  readonly holding: boolean;
+  /** the (one) function called when `holding` turns false */
+  onReady(fn: () => void): void;
 }
 
 export interface SqliteJournalOptions {
   onCommit?: ProjectionHook;
   /** where listener errors go (default console.error) */
   onListenerError?: (err: unknown) => void;
+  /** the asynchronous fdatasync (default node:fs fdatasync; tests inject failures and delays) */
+  fdatasync?: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
 interface Pending {
@@ -52,6 +100,12 @@ interface Pending {
   entry: CommittedEntry;
   resolve: () => void;
   reject: (e: Error) => void;
+}
+
+/** a committed transaction waiting for (or covered by) an fsync */
+interface Batch {
+  entries: CommittedEntry[];
+  pending: Pending[];
 }
 
 export class JournalFailedError extends Error {
@@ -69,18 +123,31 @@ export function openDatabase(path: string, opts: { fileMustExist?: boolean } = {
 
 export class SqliteJournal implements JournalWriter {
   readonly db: SqliteDatabase;
-  /** batches written and commands in them, since open */
-  readonly stats = { batches: 0, commands: 0, maxBatch: 0 };
+  /** since open: commit transactions (batches), commands in them, largest batch, WAL fsyncs */
+  readonly stats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0 };
   private pending: Pending[] = [];
   private scheduled = false;
   private closed = false;
   private _failed: Error | null = null;
   private lastAppended: number;
   private readonly listeners: CommitListener[] = [];
+  private readonly writtenListeners: CommitListener[] = [];
   private readonly onCommit: ProjectionHook | undefined;
   private readonly onListenerError: (err: unknown) => void;
-  private readonly writeTx: (batch: Pending[]) => void;
+  private readonly writeTx: (batch: Pending[], entries: CommittedEntry[]) => void;
   private readonly stmtRange: Database.Statement<[number], JournalRow>;
+  /** path of the -wal file, or null when the database is not a file in WAL mode */
+  private readonly walPath: string | null;
+  private walFd = -1;
+  /** committed, not yet covered by a started fsync */
+  private unsynced: Batch[] = [];
+  /** covered by the fsync in flight (null when none is) */
+  private syncing: Batch[] | null = null;
+  private readonly afterSync = (err: NodeJS.ErrnoException | null): void => this.synced(err);
+  /** durable listeners of a batch are running */
+  private delivering = false;
+  private ready: (() => void) | undefined;
+  private readonly fdatasync: NonNullable<SqliteJournalOptions['fdatasync']>;
 
   static open(path: string, opts: SqliteJournalOptions = {}): SqliteJournal {
     return new SqliteJournal(openDatabase(path), opts);
@@ -90,13 +157,16 @@ export class SqliteJournal implements JournalWriter {
     this.db = db;
     this.onCommit = opts.onCommit;
     this.onListenerError = opts.onListenerError ?? ((e) => console.error('pollux: commit listener failed:', e));
+    this.fdatasync = opts.fdatasync ?? fdatasync;
     db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, body TEXT NOT NULL)');
     const insert = db.prepare<[number, number, string]>('INSERT INTO journal (seq, time, body) VALUES (?, ?, ?)');
-    this.writeTx = db.transaction((batch: Pending[]) => {
+    this.writeTx = db.transaction((batch: Pending[], entries: CommittedEntry[]) => {
       for (const p of batch) insert.run(p.row.seq, p.row.time, p.row.body);
-      if (this.onCommit !== undefined) this.onCommit(db, batch.map((p) => p.entry));
+      if (this.onCommit !== undefined) this.onCommit(db, entries);
     });
     this.stmtRange = db.prepare<[number], JournalRow>('SELECT seq, time, body FROM journal WHERE seq > ? ORDER BY seq');
+    const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+    this.walPath = !db.memory && db.name !== '' && mode === 'wal' ? `${resolve(db.name)}-wal` : null;
     this.lastAppended = this.lastSeq();
   }
 
@@ -123,12 +193,31 @@ export class SqliteJournal implements JournalWriter {
     return this.stmtRange.iterate(afterSeq);
   }
 
+  get holding(): boolean {
+    return this.syncing !== null || this.unsynced.length > 0 || this.delivering;
+  }
+
+  /** nothing pending, nothing waiting for an fsync: no batch is about to be committed */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.holding;
+  }
+
+  onReady(fn: () => void): void {
+    this.ready = fn;
+  }
+
+  /** Listen to durable batches (after their fsync), synchronously, in seq order. */
   onCommitted(fn: CommitListener): () => void {
-    this.listeners.push(fn);
-    return () => {
-      const i = this.listeners.indexOf(fn);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return addListener(this.listeners, fn);
+  }
+
+  /**
+   * Listen to batches right after their transaction committed, before they are durable, while
+   * the in-memory state is exactly at the batch's last seq (used for snapshots, which are stored
+   * in the same WAL after the batch and so can never survive a crash the batch did not).
+   */
+  onWritten(fn: CommitListener): () => void {
+    return addListener(this.writtenListeners, fn);
   }
 
   append(row: JournalRow, entry: CommittedEntry): Promise<void> {
@@ -140,44 +229,206 @@ export class SqliteJournal implements JournalWriter {
       this.pending.push({ row, entry, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(this.tick);
       }
     });
   }
 
-  /** Write the pending batch now (also what the scheduled flush does). */
+  /**
+   * The scheduled flush: while an fsync is in flight, appends keep accumulating and are committed
+   * as one batch when it completes (its fsync could not start earlier anyway), so a batch is
+   * whatever arrived during one fsync: fewer, larger transactions for the same latency.
+   */
+  private readonly tick = (): void => {
+    this.scheduled = false;
+    if (this.syncing === null) this.flush();
+  };
+
+  /**
+   * Commit the pending batch now (also what the scheduled flush does) and start its fsync if
+   * none is in flight. Its promises resolve when that fsync completes (or in `close`).
+   */
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0 || this.closed) return;
+    if (this.pending.length === 0 || this.closed || this._failed !== null) return;
     const batch = this.pending;
     this.pending = [];
+    const entries = new Array<CommittedEntry>(batch.length);
+    for (let i = 0; i < batch.length; i++) entries[i] = batch[i]!.entry;
     try {
-      this.writeTx(batch);
+      if (this.walPath === null) this.writeTx(batch, entries);
+      else {
+        this.db.exec('PRAGMA synchronous = NORMAL');
+        try {
+          this.writeTx(batch, entries);
+        } finally {
+          this.db.exec('PRAGMA synchronous = FULL');
+        }
+      }
     } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      this._failed = err;
-      for (const p of batch) p.reject(new JournalFailedError(`journal write failed: ${err.message}`, { cause: err }));
+      this.fail(e, [{ entries, pending: batch }]);
       return;
     }
     this.stats.batches++;
     this.stats.commands += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
-    const entries = batch.map((p) => p.entry);
-    for (const l of [...this.listeners]) {
+    this.notify(this.writtenListeners, entries);
+    const b: Batch = { entries, pending: batch };
+    if (this.walPath === null) {
+      this.delivering = true;
+      try {
+        this.durable(b);
+      } finally {
+        this.delivering = false;
+      }
+      if (this.ready !== undefined) this.ready();
+      return;
+    }
+    this.unsynced.push(b);
+    if (this.syncing === null) this.startSync();
+  }
+
+  /** Commit what is pending, make everything committed durable (synchronously), then close the database. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    const waiting = [...(this.syncing ?? []), ...this.unsynced];
+    this.unsynced = [];
+    this.syncing = null; // the callback of an fsync still in flight finds nothing to do
+    this.closed = true;
+    if (waiting.length > 0) {
+      let ok = true;
+      try {
+        this.syncWalNow();
+      } catch (e) {
+        ok = false;
+        this.fail(e, waiting);
+      }
+      if (ok) for (const b of waiting) this.durable(b);
+    }
+    if (this.walFd >= 0 && this.stats.syncs === this.syncsDone) {
+      closeSync(this.walFd);
+      this.walFd = -1;
+    }
+    this.db.close();
+  }
+
+  /** fsyncs completed (the callback of each started one has run) */
+  private syncsDone = 0;
+
+  private startSync(): void {
+    let fd: number;
+    try {
+      fd = this.walDescriptor();
+    } catch (e) {
+      const lost = this.unsynced;
+      this.unsynced = [];
+      this.fail(e, lost);
+      return;
+    }
+    this.syncing = this.unsynced;
+    this.unsynced = [];
+    this.stats.syncs++;
+    this.fdatasync(fd, this.afterSync);
+  }
+
+  private synced(err: NodeJS.ErrnoException | null): void {
+    this.syncsDone++;
+    if (this.closed) {
+      if (this.walFd >= 0 && this.stats.syncs === this.syncsDone) {
+        fsClose(this.walFd, () => undefined);
+        this.walFd = -1;
+      }
+      return;
+    }
+    const covered = this.syncing ?? [];
+    this.syncing = null;
+    if (err !== null) {
+      // after a failed fsync nothing written since the last good one can be trusted
+      const lost = [...covered, ...this.unsynced];
+      this.unsynced = [];
+      this.fail(err, lost);
+      return;
+    }
+    if (this.unsynced.length > 0) this.startSync();
+    else if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.tick);
+    }
+    this.delivering = true;
+    try {
+      for (const b of covered) this.durable(b);
+    } finally {
+      this.delivering = false;
+    }
+    // the sequencer now applies what it held back; those appends are committed after this poll
+    // phase (setImmediate), together with whatever else the phase reads
+    if (!this.holding && !this.closed && this.ready !== undefined) this.ready();
+  }
+
+  /**
+   * Our descriptor on the -wal file, opened (and its directory synced) on first use. SQLite keeps
+   * the WAL's inode while the connection is open (see the header), so it is not re-checked per sync.
+   */
+  private walDescriptor(): number {
+    if (this.walFd >= 0) return this.walFd;
+    this.walFd = openSync(this.walPath!, fsConstants.O_RDONLY);
+    const dir = openSync(dirname(this.walPath!), fsConstants.O_RDONLY);
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    return this.walFd;
+  }
+
+  /** synchronous fsync of the WAL (on close) */
+  private syncWalNow(): void {
+    if (this.walPath === null) return;
+    fdatasyncSync(this.walDescriptor());
+  }
+
+  /** the WAL file's inode as SQLite names it now, and the one our descriptor is on (tests) */
+  walIdentity(): { path: number; ours: number } | undefined {
+    if (this.walPath === null || this.walFd < 0) return undefined;
+    return { path: statSync(this.walPath).ino, ours: fstatSync(this.walFd).ino };
+  }
+
+  private durable(b: Batch): void {
+    this.notify(this.listeners, b.entries);
+    for (const p of b.pending) p.resolve();
+  }
+
+  private notify(list: CommitListener[], entries: readonly CommittedEntry[]): void {
+    if (list.length === 0) return;
+    for (const l of list.length === 1 ? list : [...list]) {
       try {
         l(entries);
       } catch (e) {
         this.onListenerError(e);
       }
     }
-    for (const p of batch) p.resolve();
   }
 
-  /** Flush what is pending, then close the database. Later appends are refused. */
-  close(): void {
-    if (this.closed) return;
-    if (this._failed === null) this.flush();
-    this.closed = true;
-    this.db.close();
+  /**
+   * Fail the journal: reject `batches` and whatever is pending. Batches committed before a failed
+   * write are left to their fsync (they are whole in the WAL).
+   */
+  private fail(e: unknown, batches: Batch[]): void {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (this._failed === null) this._failed = err;
+    const pend = this.pending;
+    this.pending = [];
+    const why = () => new JournalFailedError(`journal write failed: ${err.message}`, { cause: err });
+    for (const b of batches) for (const p of b.pending) p.reject(why());
+    for (const p of pend) p.reject(why());
   }
+}
+
+function addListener(list: CommitListener[], fn: CommitListener): () => void {
+  list.push(fn);
+  return () => {
+    const i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import type { CommandBody } from '../../src/engine/commands.js';
 import { Engine } from '../../src/engine/engine.js';
 import { decodeCommand, encodeCommand } from '../../src/journal/codec.js';
 import { openExchangeStore, replayFromScratch, type ExchangeStore, type StoreOptions } from '../../src/journal/recovery.js';
-import { SqliteJournal, type CommittedEntry } from '../../src/journal/sqlite-journal.js';
+import { openDatabase, SqliteJournal, type CommittedEntry } from '../../src/journal/sqlite-journal.js';
 import { Workload } from '../recovery/workload.js';
 
 const markets = loadMarkets();
@@ -339,6 +339,150 @@ test('VirtualClock moves only when told, never backwards; the sequencer stamps i
     } finally {
       again.close();
     }
+  } finally {
+    store.close();
+  }
+}));
+
+test('pipelined fsync: a batch is acknowledged (and seen by onCommitted) only after an fsync started after its commit', withDir(async (dir) => {
+  const store = open(dir);
+  const j = store.journal;
+  /** per seq: WAL fsyncs started when its batch committed */
+  const syncsAtCommit = new Map<number, number>();
+  const durableSeen: number[] = [];
+  const violations: string[] = [];
+  j.onWritten((batch) => {
+    for (const e of batch) syncsAtCommit.set(e.cmd.seq, j.stats.syncs);
+  });
+  j.onCommitted((batch) => {
+    for (const e of batch) {
+      const at = syncsAtCommit.get(e.cmd.seq);
+      if (at === undefined) violations.push(`seq ${e.cmd.seq} durable before it was written`);
+      else if (j.stats.syncs <= at) violations.push(`seq ${e.cmd.seq} durable with no fsync started after its commit`);
+      durableSeen.push(e.cmd.seq);
+    }
+  });
+  const w = new Workload(21);
+  try {
+    const acked = await drive(store, w, 1500, 40);
+    for (const s of acked) {
+      const at = syncsAtCommit.get(s);
+      assert.ok(at !== undefined, `acked seq ${s} was written`);
+    }
+    assert.deepEqual(violations, []);
+    assert.deepEqual(durableSeen, Array.from({ length: store.sequencer.lastSeq }, (_, i) => i + 1), 'durable in seq order, once each');
+    assert.ok(j.stats.syncs >= 1 && j.stats.syncs <= j.stats.batches, 'at most one fsync per batch');
+  } finally {
+    store.close();
+  }
+}));
+
+test('the WAL we fsync is the file SQLite writes, across checkpoints and WAL restarts', withDir(async (dir) => {
+  const store = open(dir);
+  store.journal.db.pragma('wal_autocheckpoint = 20'); // checkpoint (and restart the WAL) often
+  try {
+    await drive(store, new Workload(4), 2000, 16);
+    const id = store.journal.walIdentity();
+    assert.ok(id !== undefined, 'the WAL descriptor is open');
+    assert.equal(id.ours, id.path, 'same inode');
+    assert.ok(store.journal.stats.syncs > 0);
+  } finally {
+    store.close();
+  }
+}));
+
+test('close makes committed but not yet synced batches durable and acknowledges them; held commands are refused', withDir(async (dir) => {
+  const store = open(dir);
+  const ps = [store.sequencer.submit(account('c1')), store.sequencer.submit(account('c2'))];
+  store.journal.flush(); // committed now; its fsync is in flight
+  assert.equal(store.journal.holding, true);
+  const c3 = store.sequencer.submit(account('c3')); // held: never applied
+  store.close(); // fsyncs synchronously, acknowledges c1 and c2
+  const rs = await Promise.all(ps);
+  assert.deepEqual(rs.map((r) => r.ok && r.seq), [1, 2]);
+  await assert.rejects(c3, SequencerHaltedError);
+  assert.deepEqual(journalSeqs(join(dir, 'pollux.db')), [1, 2]);
+}));
+
+test('a failed WAL fsync fails the journal: its batch is not acknowledged and the sequencer halts', withDir(async (dir) => {
+  let calls = 0;
+  const journal = new SqliteJournal(openDatabase(join(dir, 'j.db')), {
+    fdatasync: (fd, cb) => (++calls === 1 ? fdatasync(fd, cb) : setTimeout(() => cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })), 1)),
+  });
+  const committed: number[] = [];
+  journal.onCommitted((b) => committed.push(...b.map((e) => e.cmd.seq)));
+  const seq = new Sequencer({ engine: new Engine({ markets }), journal, clock: new VirtualClock(1), lastSeq: 0 });
+  try {
+    const r1 = await seq.submit(account('a'));
+    assert.equal(r1.ok && r1.seq, 1);
+    await assert.rejects(seq.submit(account('b')), SequencerHaltedError);
+    assert.ok(journal.failed !== null);
+    assert.ok(seq.halted !== null);
+    await assert.rejects(seq.submit(account('c')), SequencerHaltedError);
+    assert.deepEqual(committed, [1], 'listeners never saw the batch whose fsync failed');
+  } finally {
+    journal.close();
+  }
+}));
+
+test('while an fsync runs, new commands are held (not applied); they are applied and committed together when it ends', withDir(async (dir) => {
+  const release: (() => void)[] = [];
+  const journal = new SqliteJournal(openDatabase(join(dir, 'j.db')), {
+    fdatasync: (fd, cb) => release.push(() => fdatasync(fd, cb)),
+  });
+  const seq = new Sequencer({ engine: new Engine({ markets }), journal, clock: new VirtualClock(1), lastSeq: 0 });
+  const order: string[] = [];
+  const tickOver = () => new Promise((r) => setImmediate(r));
+  try {
+    const a = seq.submit(account('a')).then(() => order.push('a'));
+    await tickOver();
+    assert.equal(journal.stats.batches, 1);
+    assert.equal(release.length, 1, 'a is committed and its fsync started');
+    const b = seq.submit(account('b')).then(() => order.push('b'));
+    await tickOver();
+    const c = seq.submit(account('c')).then(() => order.push('c'));
+    await tickOver();
+    assert.equal(journal.stats.batches, 1, 'b and c wait for the fsync in flight');
+    assert.equal(seq.lastSeq, 1, 'and are not applied yet');
+    assert.deepEqual(order, []);
+    release.shift()!();
+    await a;
+    assert.deepEqual(order, ['a'], 'b and c are not durable yet');
+    await tickOver();
+    assert.equal(journal.stats.batches, 2, 'b and c committed as one batch');
+    assert.equal(release.length, 1);
+    release.shift()!();
+    await Promise.all([b, c]);
+    assert.deepEqual(order, ['a', 'b', 'c']);
+    assert.equal(journal.stats.syncs, 2);
+  } finally {
+    journal.close();
+  }
+}));
+
+test('a durable-batch listener sees the engine exactly at its batch end, under concurrent load', withDir(async (dir) => {
+  const store = open(dir);
+  const ahead: string[] = [];
+  store.sequencer.onCommitted((batch) => {
+    const end = batch[batch.length - 1]!.cmd.seq;
+    if (store.sequencer.lastSeq !== end) ahead.push(`batch ending at ${end} seen with the engine at ${store.sequencer.lastSeq}`);
+  });
+  const w = new Workload(8);
+  try {
+    for (const c of w.setup()) await store.sequencer.submit(c);
+    // submitters that wake at scattered times, so that commands arrive while fsyncs run
+    let left = 1500;
+    let i = 0;
+    const worker = async () => {
+      while (left-- > 0) {
+        await new Promise((r) => setTimeout(r, i++ % 3));
+        const r = await store.sequencer.submit(w.next());
+        if (r.ok) w.observe(r.events);
+      }
+    };
+    await Promise.all(Array.from({ length: 30 }, worker));
+    assert.ok(store.journal.stats.batches > 10);
+    assert.deepEqual(ahead, []);
   } finally {
     store.close();
   }

@@ -5,7 +5,8 @@
  * authenticated, fresh request resets its require-heartbeat deadline, even one that then fails
  * role or parameter checks) -> role -> account selection -> handler -> 200 with its JSON.
  * Invariants: a handler sees only signed parameters; it reports failures by throwing a RestError
- * (rendered by the plugin's error handler); account-level handlers get the resolved account.
+ * (rendered by the plugin's error handler); account-level handlers get the resolved account; a
+ * handler may return its reply pre-serialized (`JsonText`), which is sent byte for byte.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Exchange } from '../../app/exchange.js';
@@ -31,6 +32,11 @@ export interface Endpoint {
   handle(ctx: Ctx): unknown | Promise<unknown>;
 }
 
+/** A reply body already serialized as JSON text (sent as it is, with the JSON content type). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export const TRADER = ['Trader'] as const;
 export const READER = ['Trader', 'Auditor'] as const;
 export const BALANCE_READER = ['Trader', 'FundManager', 'Auditor'] as const;
@@ -49,7 +55,7 @@ export function registerEndpoints(api: FastifyInstance, exchange: Exchange, endp
       const account = ep.accountLevel ? resolveAccount(exchange, key, payload) : '';
       const params = (req.params ?? {}) as Record<string, string>;
       const body = await ep.handle({ exchange, key, payload, account, params });
-      return reply.code(200).type('application/json; charset=utf-8').send(body);
+      return reply.code(200).type('application/json; charset=utf-8').send(body instanceof JsonText ? body.text : body);
     });
   }
 }

@@ -4,7 +4,7 @@
  *
  * Owns, inside one encapsulated Fastify context: a catch-all body reader (private requests carry
  * their parameters in X-GEMINI-PAYLOAD; the body may be empty, "{}" or a JSON copy, in any
- * content type, and is never parsed), the error handler (every failure becomes
+ * content type, and is never parsed or kept; an empty one is not even waited for), the error handler (every failure becomes
  * {"result":"error","reason","message"} with a catalogue status; parse errors and oversize bodies
  * are 400s, never 500s), the not-found handler (any unknown path or method: 404
  * EndpointNotFound), and the private routes.
@@ -50,11 +50,63 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
   void sendError(reply, restError(notFound ? 'EndpointNotFound' : 'BadBody'));
 }
 
+const NO_BODY = Buffer.alloc(0);
+
+function bodyError(statusCode: number, code: string, message: string): FastifyError {
+  return Object.assign(new Error(message), { statusCode, code, name: 'FastifyError' }) as FastifyError;
+}
+
+/**
+ * The catch-all body reader. Nothing reads request bodies, so none is kept: an empty one (what
+ * Gemini clients send) is done with at once, without waiting for the stream's end; any other is
+ * drained with Fastify's own checks (declared or received length over BODY_LIMIT: 413; received
+ * length differing from Content-Length: 400) — both become 400 BadBody in `onError`.
+ */
+function skipBody(req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void): void {
+  const h = req.headers;
+  const declared = h['content-length'];
+  if (declared === '0' && h['transfer-encoding'] === undefined) {
+    done(null, NO_BODY);
+    return;
+  }
+  const length = Number(declared);
+  if (length > BODY_LIMIT) {
+    done(bodyError(413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large'));
+    return;
+  }
+  let received = 0;
+  const stop = (): void => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onEnd);
+  };
+  const onData = (chunk: Buffer | string): void => {
+    received += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (received > BODY_LIMIT) {
+      stop();
+      done(bodyError(413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large'));
+    }
+  };
+  const onEnd = (err?: Error & { statusCode?: number }): void => {
+    stop();
+    if (err != null) {
+      if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
+      done(err);
+    } else if (!Number.isNaN(length) && received !== length) {
+      done(bodyError(400, 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'Request body size did not match Content-Length'));
+    } else done(null, NO_BODY);
+  };
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onEnd);
+  payload.resume();
+}
+
 /** Register every Gemini REST route (public and private) on `app`. */
 export async function registerRest(app: FastifyInstance, exchange: Exchange): Promise<void> {
   await app.register(async (api) => {
     api.removeAllContentTypeParsers();
-    api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+    api.addContentTypeParser('*', { bodyLimit: BODY_LIMIT }, skipBody);
     api.setErrorHandler(onError);
     api.setNotFoundHandler((_req, reply) => sendError(reply, restError('EndpointNotFound')));
     registerEndpoints(api, exchange, PRIVATE_ENDPOINTS);

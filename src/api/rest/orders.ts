@@ -13,10 +13,10 @@
 import type { PlaceOrder } from '../../engine/commands.js';
 import type { Event } from '../../engine/events.js';
 import type { OrderRecord } from '../../engine/order.js';
-import { TRADER, type Ctx, type Endpoint } from './endpoint.js';
+import { JsonText, TRADER, type Ctx, type Endpoint } from './endpoint.js';
 import { fromRejection, restError } from './errors.js';
 import { orderIdParam, present } from './params.js';
-import { marketOf, orderJson, type OrderJson } from './render.js';
+import { marketOf, orderJsonText } from './render.js';
 
 /** the state of order `id` right after the command whose events these are */
 export function orderAfter(events: readonly Event[], id: number): OrderRecord | undefined {
@@ -50,7 +50,7 @@ function orderTypeOf(v: unknown): unknown {
   return typeof v === 'string' && v.trim().toLowerCase() === 'limit' ? 'exchange limit' : v;
 }
 
-async function newOrder(ctx: Ctx): Promise<OrderJson> {
+async function newOrder(ctx: Ctx): Promise<JsonText> {
   const p = ctx.payload;
   // values go to the engine as sent; it refuses wrong types with Gemini's reasons
   const cmd: PlaceOrder = {
@@ -71,10 +71,10 @@ async function newOrder(ctx: Ctx): Promise<OrderJson> {
   const accepted = r.events.find((e) => e.type === 'OrderAccepted');
   const rec = accepted === undefined ? undefined : orderAfter(r.events, accepted.order.id);
   if (rec === undefined) throw restError('System', 'order accepted without an OrderAccepted event');
-  return orderJson(rec, marketOf(ctx.exchange, rec.symbol));
+  return new JsonText(orderJsonText(rec, marketOf(ctx.exchange, rec.symbol)));
 }
 
-async function cancelOrder(ctx: Ctx): Promise<OrderJson> {
+async function cancelOrder(ctx: Ctx): Promise<JsonText> {
   const id = orderIdParam(ctx.payload);
   if (id === undefined) throw restError('MissingOrderField');
   if (id === 'unparseable') throw fromRejection({ code: 'OrderNotFound' });
@@ -82,12 +82,12 @@ async function cancelOrder(ctx: Ctx): Promise<OrderJson> {
   if (r.ok) {
     const rec = orderAfter(r.events, id);
     if (rec === undefined) throw restError('System', 'cancel produced no OrderCancelled event');
-    return orderJson(rec, marketOf(ctx.exchange, rec.symbol));
+    return new JsonText(orderJsonText(rec, marketOf(ctx.exchange, rec.symbol)));
   }
   if (r.rejection.code === 'OrderNotFound') {
     // already closed: Gemini answers with the final state and changes nothing
     const closed = ctx.exchange.history.closedOrder(id);
-    if (closed !== undefined && closed.account === ctx.account) return orderJson(closed, marketOf(ctx.exchange, closed.symbol));
+    if (closed !== undefined && closed.account === ctx.account) return new JsonText(orderJsonText(closed, marketOf(ctx.exchange, closed.symbol)));
   }
   throw fromRejection(r.rejection);
 }

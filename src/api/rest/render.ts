@@ -166,3 +166,25 @@ export function orderJson(o: OrderRecord, m: Market, trades?: readonly Fill[]): 
     ...(trades !== undefined ? { trades: trades.map((f) => fillJson(f, m)) } : {}),
   };
 }
+
+const str = (s: string): string => JSON.stringify(s);
+
+/**
+ * `JSON.stringify(orderJson(o, m))` without building the object first (order entry replies):
+ * the same keys in the same order, the same text. A test compares the two over many orders.
+ */
+export function orderJsonText(o: OrderRecord, m: Market): string {
+  const id = str(String(o.id));
+  let t =
+    `{"order_id":${id},"id":${id},"symbol":${str(m.symbol)},"exchange":"gemini",` +
+    `"avg_execution_price":${str(avgPriceText(o.filledNotional, o.executed, m))},"side":${str(o.side)},` +
+    `"type":${str(orderTypeText(o))},"timestamp":${str(String(seconds(o.time)))},"timestampms":${JSON.stringify(o.time)},` +
+    `"is_live":${o.isLive ? 'true' : 'false'},"is_cancelled":${o.isCancelled ? 'true' : 'false'},"is_hidden":false,"was_forced":false,` +
+    `"executed_amount":${str(amountText(o.executed, m))},"remaining_amount":${str(amountText(o.amount - o.executed, m))}`;
+  if (o.isCancelled && o.reason !== undefined) t += `,"reason":${str(o.reason)}`;
+  if (o.clientOrderId !== undefined) t += `,"client_order_id":${str(o.clientOrderId)}`;
+  t += o.option === '' ? ',"options":[]' : `,"options":[${str(o.option)}]`;
+  if (o.kind === 'stop-limit') t += `,"stop_price":${str(priceText(o.stopPrice, m))}`;
+  if (o.kind !== 'market') t += `,"price":${str(priceText(o.price, m))}`;
+  return `${t},"original_amount":${str(amountText(o.amount, m))}}`;
+}
