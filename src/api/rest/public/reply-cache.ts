@@ -14,8 +14,8 @@
 
 /**
  * A reply body that is already JSON text; the endpoint wrapper sends it as is. Kept as a string,
- * not a Buffer: Node's HTTP layer then sends headers and body in one write, where a Buffer body
- * costs a second chunk (writev), measurably slower per request.
+ * not a Buffer: Node's HTTP layer joins the header block and a string body into one chunk of the
+ * socket write, where a Buffer body is a chunk of its own; in our runs the string was the faster.
  */
 export class Serialized {
   /** Content-Length, computed once instead of on every send */
