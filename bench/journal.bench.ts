@@ -1,6 +1,7 @@
 /**
- * Journal benchmark: durable commands/s through the sequencer with group commit (SQLite WAL,
- * synchronous=FULL, one fsync per batch), and restart time for a state of 100,000 resting orders.
+ * Journal benchmark: durable commands/s through the sequencer with group commit (SQLite WAL; each
+ * batch committed with synchronous=NORMAL, then one fdatasync of the WAL off the event loop before
+ * anything is acknowledged), and restart time for a state of 100,000 resting orders.
  *
  * Run: npm run bench:journal   (POLLUX_BENCH_DIR=/some/disk to choose where the database lives;
  * POLLUX_BENCH_SECONDS to change the throughput run length, default 3)
@@ -167,7 +168,7 @@ async function restart(orders: number, tail: number): Promise<void> {
 }
 
 console.log(`journal bench — node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), db under ${base}`);
-console.log(`durable throughput (PlaceOrder + CancelOrder, WAL, synchronous=FULL, ${SECONDS} s each):`);
+console.log(`durable throughput (PlaceOrder + CancelOrder, WAL, one fdatasync per batch, ${SECONDS} s each):`);
 engineOnly();
 for (const n of [1, 10, 50, 200]) await throughput(n);
 console.log('restart with 100,000 resting orders:');
