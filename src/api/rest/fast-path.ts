@@ -13,6 +13,9 @@
  * on (Fastify logs each request). Replies are `200`/error status with exactly Fastify's two
  * headers, in its order (`content-type`, `content-length`), plus what Node adds (Date,
  * Connection, Keep-Alive).
+ * Known limits: Fastify hooks (onRequest, onResponse, ...) and decorators do not run for
+ * fast-path requests; nothing in Pollux registers such hooks for the private routes (the admin
+ * API's hook is scoped to its own prefix). Anyone adding one must exclude its requests here.
  * Why: for order entry, Fastify's per-request plumbing cost more CPU than a whole hello-world
  * request (see bench/README.md, "Where Pollux's time goes (HTTP order entry)").
  */

@@ -7,7 +7,9 @@
  * content type, and is never parsed or kept; an empty one is not even waited for), the error handler (every failure becomes
  * {"result":"error","reason","message"} with a catalogue status; parse errors and oversize bodies
  * are 400s, never 500s), the not-found handler (any unknown path or method: 404
- * EndpointNotFound), and the private routes.
+ * EndpointNotFound), and the private routes; plus, in front of Fastify's request handler, the
+ * fast path of fast-path.ts, which answers the common private call (POST, static path, empty
+ * body) with the same pipeline and replies, without Fastify's per-request plumbing.
  * Invariants: no stack trace or internal message ever reaches a client; the only 5xx is
  * `System`, for genuine internal failures (e.g. the sequencer halted).
  * Note: the not-found handler applies to the whole server (Fastify keeps one per prefix), so the
