@@ -69,8 +69,8 @@ export function runEndpoint(
   return ep.handle({ exchange, key, payload, account, params });
 }
 
-/** the reply text of a handler's result, as Fastify would serialize it */
-export function bodyText(body: unknown): string {
+/** the reply text of a handler's result, as Fastify would serialize it (undefined: nothing JSON can carry) */
+export function bodyText(body: unknown): string | undefined {
   return body instanceof JsonText ? body.text : typeof body === 'string' ? body : JSON.stringify(body);
 }
 

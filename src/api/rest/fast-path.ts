@@ -51,7 +51,8 @@ function send(res: ServerResponse, status: number, text: string): void {
 function sendOk(res: ServerResponse, body: unknown): void {
   let text: string;
   try {
-    text = bodyText(body);
+    // a body JSON cannot carry (undefined) goes out empty, as Fastify sends it
+    text = bodyText(body) ?? '';
   } catch (e) {
     sendFail(res, e);
     return;
@@ -102,10 +103,13 @@ export function installFastPath(app: FastifyInstance, exchange: Exchange, endpoi
       return true;
     }
     if (out instanceof Promise) {
-      out.then(
-        (body: unknown) => sendOk(res, body),
-        (e: unknown) => sendFail(res, e),
-      );
+      out
+        .then(
+          (body: unknown) => sendOk(res, body),
+          (e: unknown) => sendFail(res, e),
+        )
+        // writing the reply itself failed (a bug): drop the connection rather than the process
+        .catch(() => res.destroy());
     } else sendOk(res, out);
     return true;
   };
