@@ -8,6 +8,7 @@
  * (rendered by the plugin's error handler); account-level handlers get the resolved account; a
  * handler may return its reply pre-serialized (`JsonText`), which is sent byte for byte.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Exchange } from '../../app/exchange.js';
 import type { ApiKey } from '../../app/keys.js';
@@ -46,15 +47,38 @@ function pathOf(req: FastifyRequest): string {
   return q < 0 ? req.url : req.url.slice(0, q);
 }
 
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * The pipeline up to and including the handler: authenticate, touch, role, account, handle.
+ * Throws (synchronously) the RestErrors of authentication, role and account checks; the
+ * handler's own result (or promise) is returned as it is. Shared by the Fastify routes and the
+ * fast path of fast-path.ts, so both behave the same.
+ */
+export function runEndpoint(
+  exchange: Exchange,
+  ep: Endpoint,
+  headers: IncomingHttpHeaders,
+  path: string,
+  params: Readonly<Record<string, string>> = NO_PARAMS,
+): unknown {
+  const { key, payload } = authenticate(exchange, headers, path);
+  exchange.touch(key);
+  requireRole(key, ep.roles);
+  const account = ep.accountLevel ? resolveAccount(exchange, key, payload) : '';
+  return ep.handle({ exchange, key, payload, account, params });
+}
+
+/** the reply text of a handler's result, as Fastify would serialize it (undefined: nothing JSON can carry) */
+export function bodyText(body: unknown): string | undefined {
+  return body instanceof JsonText ? body.text : typeof body === 'string' ? body : JSON.stringify(body);
+}
+
 export function registerEndpoints(api: FastifyInstance, exchange: Exchange, endpoints: readonly Endpoint[]): void {
   for (const ep of endpoints) {
     api.post(ep.path, async (req, reply) => {
-      const { key, payload } = authenticate(exchange, req.headers, pathOf(req));
-      exchange.touch(key);
-      requireRole(key, ep.roles);
-      const account = ep.accountLevel ? resolveAccount(exchange, key, payload) : '';
-      const params = (req.params ?? {}) as Record<string, string>;
-      const body = await ep.handle({ exchange, key, payload, account, params });
+      const params = (req.params ?? NO_PARAMS) as Record<string, string>;
+      const body = await runEndpoint(exchange, ep, req.headers, pathOf(req), params);
       return reply.code(200).type('application/json; charset=utf-8').send(body instanceof JsonText ? body.text : body);
     });
   }

@@ -7,7 +7,9 @@
  * content type, and is never parsed or kept; an empty one is not even waited for), the error handler (every failure becomes
  * {"result":"error","reason","message"} with a catalogue status; parse errors and oversize bodies
  * are 400s, never 500s), the not-found handler (any unknown path or method: 404
- * EndpointNotFound), and the private routes.
+ * EndpointNotFound), and the private routes; plus, in front of Fastify's request handler, the
+ * fast path of fast-path.ts, which answers the common private call (POST, static path, empty
+ * body) with the same pipeline and replies, without Fastify's per-request plumbing.
  * Invariants: no stack trace or internal message ever reaches a client; the only 5xx is
  * `System`, for genuine internal failures (e.g. the sequencer halted).
  * Note: the not-found handler applies to the whole server (Fastify keeps one per prefix), so the
@@ -18,6 +20,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Exchange } from '../../app/exchange.js';
 import { ACCOUNT_ENDPOINTS } from './account.js';
 import { registerEndpoints } from './endpoint.js';
+import { installFastPath } from './fast-path.js';
 import { RestError, restError, sendError } from './errors.js';
 import { ORDER_QUERY_ENDPOINTS } from './order-queries.js';
 import { ORDER_ENTRY_ENDPOINTS } from './orders.js';
@@ -29,14 +32,23 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export const PRIVATE_ENDPOINTS = [...ORDER_ENTRY_ENDPOINTS, ...ORDER_QUERY_ENDPOINTS, ...TRADE_ENDPOINTS, ...ACCOUNT_ENDPOINTS];
 
-function onError(err: FastifyError | RestError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (err instanceof RestError) return sendError(reply, err);
-  const status = (err as FastifyError).statusCode;
+/**
+ * What a failure is sent as: a RestError as it is; an error Fastify raised with a 4xx status
+ * (body parsing) as 400 BadBody; anything else as 500 System (`internal`: to be logged).
+ */
+export function restErrorOf(err: unknown): { error: RestError; internal: boolean } {
+  if (err instanceof RestError) return { error: err, internal: false };
+  const status = (err as FastifyError | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return sendError(reply, restError('BadBody', status === 413 ? `larger than ${BODY_LIMIT} bytes` : undefined));
+    return { error: restError('BadBody', status === 413 ? `larger than ${BODY_LIMIT} bytes` : undefined), internal: false };
   }
-  req.log.error({ err }, 'REST request failed');
-  return sendError(reply, restError('System'));
+  return { error: restError('System'), internal: true };
+}
+
+function onError(err: FastifyError | RestError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { error, internal } = restErrorOf(err);
+  if (internal) req.log.error({ err }, 'REST request failed');
+  return sendError(reply, error);
 }
 
 /**
@@ -112,4 +124,5 @@ export async function registerRest(app: FastifyInstance, exchange: Exchange): Pr
     registerEndpoints(api, exchange, PRIVATE_ENDPOINTS);
     registerPublic(api, exchange);
   });
+  installFastPath(app, exchange, PRIVATE_ENDPOINTS);
 }
