@@ -11,12 +11,14 @@ import { MARKET_STATUSES, type Market } from '../domain/symbols.js';
 import { FastBook } from './book/fast-book.js';
 import type { Book, BookFactory } from './book/book.js';
 import type { Command } from './commands.js';
-import type { Event, EventSink } from './events.js';
+import type { Event } from './events.js';
 import { balanceOf, FeeTotals, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
 import { OrderIndex } from './order-index.js';
+import { ObjectSink } from './object-sink.js';
 import { recordOf, type Order, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
+import type { EngineSink } from './sink.js';
 import type { EngineConfig, EngineState, MarketState } from './state.js';
 
 export type Result = { ok: true; events: Event[] } | { ok: false; rejection: Rejection };
@@ -81,11 +83,12 @@ export class Engine {
     };
   }
 
-  /** events of the command being applied; copied out at exact size (a fresh array per result) */
-  private readonly buf = new EventBuffer();
+  /** builds the Event objects of the command being applied (copied out at exact size per result) */
+  private readonly objects = new ObjectSink();
 
+  /** Apply a command; its events as objects (a fresh array per result). */
   apply(cmd: Command): Result {
-    const buf = this.buf;
+    const buf = this.objects;
     let r: Rejection | null;
     try {
       r = this.dispatch(cmd, buf);
@@ -97,7 +100,16 @@ export class Engine {
     return r === null ? { ok: true, events } : { ok: false, rejection: r };
   }
 
-  private dispatch(c: Command, events: EventSink): Rejection | null {
+  /**
+   * Apply a command, sending its events to `sink` (nothing is allocated for them here); null when
+   * accepted, else the rejection, in which case the sink got no event and the state is unchanged.
+   * The same events, in the same order, as `apply` returns.
+   */
+  applyInto(cmd: Command, sink: EngineSink): Rejection | null {
+    return this.dispatch(cmd, sink);
+  }
+
+  private dispatch(c: Command, events: EngineSink): Rejection | null {
     const s = this.state;
     switch (c.type) {
       case 'PlaceOrder':
@@ -129,7 +141,7 @@ export class Engine {
         const takerBps = c.takerBps ?? s.config.defaultTakerBps;
         if (!validFee(makerBps) || !validFee(takerBps)) return reject('InvalidFees');
         s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined });
-        events.push({ type: 'AccountCreated', account: c.account, makerBps, takerBps });
+        events.accountCreated(c.account, makerBps, takerBps);
         return null;
       }
       case 'SetFees': {
@@ -138,7 +150,7 @@ export class Engine {
         if (!validFee(c.makerBps) || !validFee(c.takerBps)) return reject('InvalidFees');
         a.makerBps = c.makerBps;
         a.takerBps = c.takerBps;
-        events.push({ type: 'FeesChanged', account: c.account, makerBps: c.makerBps, takerBps: c.takerBps });
+        events.feesChanged(c.account, c.makerBps, c.takerBps);
         return null;
       }
       case 'Deposit':
@@ -151,12 +163,12 @@ export class Engine {
         if (amt === null || amt <= 0n) return reject('InvalidAmount');
         if (c.type === 'Deposit') {
           balanceOf(a, cur).total += amt;
-          events.push({ type: 'FundsDeposited', account: c.account, currency: cur, amount: amt });
+          events.fundsDeposited(c.account, cur, amt);
         } else {
           const b = a.balances.get(cur);
           if (b === undefined || b.total - b.held < amt) return reject('InsufficientFunds');
           b.total -= amt;
-          events.push({ type: 'FundsWithdrawn', account: c.account, currency: cur, amount: amt });
+          events.fundsWithdrawn(c.account, cur, amt);
         }
         return null;
       }
@@ -165,7 +177,7 @@ export class Engine {
         if (ms === undefined) return reject('InvalidSymbol');
         if (!MARKET_STATUSES.includes(c.status)) return reject('InvalidMarketStatus');
         ms.status = c.status;
-        events.push({ type: 'MarketStatusChanged', symbol: ms.market.symbol, status: c.status });
+        events.marketStatusChanged(ms.market.symbol, c.status);
         return null;
       }
       default: {
@@ -216,31 +228,6 @@ function orderIdOf(v: unknown): number | undefined {
     }
   } else return undefined;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
-
-/** A reusable event buffer: events are appended while a command runs, then copied out at exact size. */
-class EventBuffer implements EventSink {
-  private readonly a: Event[] = [];
-  private n = 0;
-
-  push(e: Event): void {
-    this.a[this.n++] = e;
-  }
-
-  take(): Event[] {
-    const n = this.n;
-    if (n === 0) return [];
-    const a = this.a;
-    const out = a.slice(0, n);
-    for (let i = 0; i < n; i++) a[i] = undefined as unknown as Event;
-    this.n = 0;
-    return out;
-  }
-
-  clear(): void {
-    for (let i = 0; i < this.n; i++) this.a[i] = undefined as unknown as Event;
-    this.n = 0;
-  }
 }
 
 function byId(orders: Iterable<Order> | undefined): Order[] {

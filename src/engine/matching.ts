@@ -9,11 +9,11 @@
  */
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
-import type { Event, EventSink } from './events.js';
 import { balanceOf, buyHold, feeFactor, mulUnits, BPS, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
-import { Order, recordOf, type CancelReason, type ExecOption, type OrderKind, type Side } from './order.js';
+import { Order, type CancelReason, type ExecOption, type OrderKind, type Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import { OpenOrderList } from './order-index.js';
+import type { EngineSink } from './sink.js';
 import type { EngineState, MarketState } from './state.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
@@ -51,7 +51,7 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
   return side === 'buy' ? opposite <= limit : opposite >= limit;
 }
 
-export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EventSink): Rejection | null {
+export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EngineSink): Rejection | null {
   const account = s.accounts.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
   const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
@@ -181,7 +181,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     account.orderList = set;
   }
   set.add(order);
-  events.push({ type: 'OrderAccepted', order: recordOf(order, true) });
+  events.orderAccepted(order);
 
   if (kind === 'stop-limit') {
     ms.stops.push(order);
@@ -219,7 +219,7 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
 }
 
 /** Run an accepted (or just triggered) order against the book, then rest or cancel the rest. */
-function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): void {
+function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: EngineSink): void {
   const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
   if (o.option === 'maker-or-cancel') {
     const b = ms.book.best(opp);
@@ -278,7 +278,7 @@ function fillable(s: EngineState, ms: MarketState, o: Order): number {
   return total;
 }
 
-function match(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): CancelReason | undefined {
+function match(s: EngineState, ms: MarketState, o: Order, time: number, events: EngineSink): CancelReason | undefined {
   const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
   const book = ms.book;
   const isBuy = o.side === 'buy';
@@ -295,7 +295,7 @@ function match(s: EngineState, ms: MarketState, o: Order, time: number, events: 
   return undefined;
 }
 
-function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: EventSink): void {
+function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: EngineSink): void {
   const f = ms.factors;
   const mk = ms.market;
   const p = maker.price;
@@ -311,14 +311,16 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   const pq = p * q;
   const mf = pq * mBps;
   const tf = pq * tBps;
-  let makerFee: bigint;
-  let takerFee: bigint;
+  // the event's fees: mf x 10^kf and tf x 10^kf ledger units, or bigints when they do not fit
+  const kf = f.feeExp;
+  let big = false;
+  let makerFee = 0n;
+  let takerFee = 0n;
   if (pq <= MAX_UNITS && mf <= MAX_UNITS && tf <= MAX_UNITS) {
-    // every quantity is a safe integer: pending ledger slots, no BigInt but the two event fees
+    // every quantity is a safe integer: pending ledger slots, no BigInt
     maker.addFilled(pq);
     taker.addFilled(pq);
     const kn = f.notionalExp;
-    const kf = f.feeExp;
     const bq = buyer.payBal;
     bq.addT(kn, -pq);
     bq.addT(kf, -(takerIsBuyer ? tf : mf));
@@ -327,14 +329,8 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
     sq.addT(kf, -(takerIsBuyer ? mf : tf));
     fees.b.addT(kf, mf);
     fees.b.addT(kf, tf);
-    if (mf === 0 && tf === 0) {
-      makerFee = takerFee = 0n;
-    } else {
-      const pqB = BigInt(pq);
-      makerFee = mf === 0 ? 0n : pqB * feeFactor(f, mBps);
-      takerFee = tf === 0 ? 0n : pqB * feeFactor(f, tBps);
-    }
   } else {
+    big = true;
     const pqB = mulUnits(p, q);
     if (pq <= MAX_UNITS) {
       maker.addFilled(pq);
@@ -376,32 +372,18 @@ function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: nu
   }
 
   ms.lastPrice = p;
-  events.push({
-    type: 'Trade',
-    tid: s.nextId++,
-    symbol: mk.symbol,
-    price: p,
-    amount: q,
-    takerSide: taker.side,
-    makerOrderId: maker.id,
-    takerOrderId: taker.id,
-    makerAccount: maker.account,
-    takerAccount: taker.account,
-    makerFee,
-    takerFee,
-    feeCurrency: mk.quote,
-    time,
-  });
+  events.trade(s.nextId++, mk.symbol, p, q, taker.side, maker.id, taker.id, maker.account, taker.account,
+    big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote, time);
   ms.book.reduced(maker, q);
   if (maker.remaining === 0) {
     maker.resting = false;
     close(s, maker);
-    events.push({ type: 'OrderFilled', order: recordOf(maker, false, undefined, time) });
+    events.orderFilled(maker, time);
     recycle(s, maker);
   }
   if (taker.remaining === 0) {
     close(s, taker);
-    events.push({ type: 'OrderFilled', order: recordOf(taker, false, undefined, time) });
+    events.orderFilled(taker, time);
     recycle(s, taker);
   }
 }
@@ -463,7 +445,7 @@ function recycle(s: EngineState, o: Order): void {
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
-export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: EventSink): void {
+export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: EngineSink): void {
   const ms = s.markets.get(o.symbol)!;
   if (o.resting) {
     ms.book.remove(o);
@@ -474,12 +456,12 @@ export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time
   }
   releaseHold(o);
   close(s, o);
-  events.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });
+  events.orderCancelled(o, reason, time);
   recycle(s, o);
 }
 
 /** Trigger stops whose condition the last trade price meets, oldest first, until none is left. */
-function runStops(s: EngineState, ms: MarketState, time: number, events: EventSink): void {
+function runStops(s: EngineState, ms: MarketState, time: number, events: EngineSink): void {
   for (;;) {
     const last = ms.lastPrice;
     if (ms.stops.length === 0 || last === 0) return;
@@ -488,7 +470,7 @@ function runStops(s: EngineState, ms: MarketState, time: number, events: EventSi
     const o = ms.stops[i]!;
     ms.stops.splice(i, 1);
     o.triggered = true;
-    events.push({ type: 'StopTriggered', orderId: o.id, symbol: o.symbol, time });
+    events.stopTriggered(o.id, o.symbol, time);
     execute(s, ms, o, time, events);
   }
 }

@@ -6,6 +6,7 @@
  * `prev`/`next`/`level` belong to the book that holds the order and nobody else touches them.
  */
 import { POW10N, type Balance } from './ledger.js';
+import type { OrderView } from './sink.js';
 
 export type Side = 'buy' | 'sell';
 export type OrderKind = 'limit' | 'stop-limit' | 'market';
@@ -213,7 +214,8 @@ export interface OrderRecord {
   readonly closedTime: number | undefined;
 }
 
-export function recordOf(o: Order, isLive: boolean, reason?: CancelReason, closedTime?: number): OrderRecord {
+/** the published record of an order (a copy: it does not change when the order does) */
+export function recordOf(o: OrderView, isLive: boolean, reason?: CancelReason, closedTime?: number): OrderRecord {
   return {
     id: o.id,
     account: o.account,
@@ -225,7 +227,7 @@ export function recordOf(o: Order, isLive: boolean, reason?: CancelReason, close
     stopPrice: o.stopPrice,
     amount: o.amount,
     executed: o.amount - o.remaining,
-    filledNotional: o.fn === 0 && o.fnBig === 0n ? 0n : o.filledNotional,
+    filledNotional: o.fnBig === 0n ? (o.fn === 0 ? 0n : BigInt(o.fn)) : o.fnBig + BigInt(o.fn),
     option: o.option,
     clientOrderId: o.clientOrderId,
     time: o.time,
