@@ -14,9 +14,10 @@ import type { Command } from './commands.js';
 import type { Event } from './events.js';
 import { balanceOf, FeeTotals, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
-import { OrderIndex } from './order-index.js';
+import { OrderIndex, type OpenOrderList } from './order-index.js';
+import { NONE, OrderStore } from './order-store.js';
 import { ObjectSink } from './object-sink.js';
-import { recordOf, type Order, type OrderRecord } from './order.js';
+import { recordOf, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineSink } from './sink.js';
 import type { EngineConfig, EngineState, MarketState } from './state.js';
@@ -57,16 +58,25 @@ export class Engine {
     const markets = new Map<string, MarketState>();
     const currencies = new Set<string>();
     const feesCollected = new FeeTotals();
+    const store = new OrderStore();
+    const marketByIx: MarketState[] = [];
     for (const m of opts.markets) {
-      markets.set(m.symbol, {
+      const book = factory(m.symbol);
+      book.attach(store);
+      const ix = marketByIx.length;
+      store.symbolNames.push(m.symbol);
+      const ms: MarketState = {
         market: m,
-        book: factory(m.symbol),
+        ix,
+        book,
         factors: marketFactors(m.priceDecimals, m.amountDecimals),
         status: m.initialStatus,
         lastPrice: 0,
         stops: [],
         feeCell: feesCollected.cell(m.quote),
-      });
+      };
+      markets.set(m.symbol, ms);
+      marketByIx.push(ms);
       currencies.add(m.base);
       currencies.add(m.quote);
     }
@@ -75,11 +85,13 @@ export class Engine {
       markets,
       currencies,
       accounts: new Map(),
+      accountByIx: [],
+      marketByIx,
       accountOrders: new Map(),
-      orders: new OrderIndex(),
+      orders: new OrderIndex(store),
       feesCollected,
       nextId: opts.firstId ?? 1,
-      spareOrders: { a: [], n: 0 },
+      store,
     };
   }
 
@@ -116,22 +128,23 @@ export class Engine {
         return placeOrder(s, c, c.time, events);
       case 'CancelOrder': {
         const id = orderIdOf(c.orderId);
-        const o = id === undefined ? undefined : s.orders.get(id);
-        if (o === undefined || o.account !== c.account) return reject('OrderNotFound');
+        const o = id === undefined ? NONE : s.orders.slot(id);
+        if (o === NONE || s.store.accountNames[s.store.account[o]!] !== c.account) return reject('OrderNotFound');
         cancelOrder(s, o, 'Requested', c.time, events);
         return null;
       }
       case 'CancelAllOrders': {
         if (!s.accounts.has(c.account)) return reject('UnknownAccount', c.account);
-        for (const o of byId(s.accountOrders.get(c.account))) cancelOrder(s, o, 'Requested', c.time, events);
+        for (const o of this.byId(s.accountOrders.get(c.account)?.slots() ?? [])) cancelOrder(s, o, 'Requested', c.time, events);
         return null;
       }
       case 'CancelSessionOrders':
       case 'ExpireSession': {
         const reason = c.type === 'ExpireSession' ? 'HeartbeatTimeout' : 'Requested';
         const only = c.type === 'CancelSessionOrders' ? c.account : undefined;
-        const mine = [...s.orders.values()].filter((o) => o.session === c.session && (only === undefined || o.account === only));
-        for (const o of byId(mine)) cancelOrder(s, o, reason, c.time, events);
+        const st = s.store;
+        const mine = [...s.orders.slots()].filter((o) => st.sessionNames[st.session[o]!] === c.session && (only === undefined || st.accountNames[st.account[o]!] === only));
+        for (const o of this.byId(mine)) cancelOrder(s, o, reason, c.time, events);
         return null;
       }
       case 'CreateAccount': {
@@ -140,7 +153,7 @@ export class Engine {
         const makerBps = c.makerBps ?? s.config.defaultMakerBps;
         const takerBps = c.takerBps ?? s.config.defaultTakerBps;
         if (!validFee(makerBps) || !validFee(takerBps)) return reject('InvalidFees');
-        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined });
+        addAccount(s, c.account, makerBps, takerBps);
         events.accountCreated(c.account, makerBps, takerBps);
         return null;
       }
@@ -208,7 +221,14 @@ export class Engine {
   }
 
   openOrders(account: string): OrderRecord[] {
-    return byId(this.state.accountOrders.get(account)).map((o) => recordOf(o, true));
+    const list: OpenOrderList | undefined = this.state.accountOrders.get(account);
+    return this.byId(list?.slots() ?? []).map((o) => recordOf(this.state.store.view(o), true));
+  }
+
+  /** slots sorted by order id */
+  private byId(slots: number[]): number[] {
+    const id = this.state.store.id;
+    return slots.sort((a, b) => id[a]! - id[b]!);
   }
 }
 
@@ -230,6 +250,15 @@ function orderIdOf(v: unknown): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-function byId(orders: Iterable<Order> | undefined): Order[] {
-  return orders === undefined ? [] : [...orders].sort((a, b) => a.id - b.id);
+/** create an account (the caller checked it does not exist); returns it */
+export function addAccount(s: EngineState, id: string, makerBps: number, takerBps: number): Account {
+  const ix = s.accountByIx.length;
+  const a: Account = {
+    id, ix, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined,
+    lastQuote: undefined, lastSession: undefined, lastSessionIx: undefined,
+  };
+  s.accounts.set(id, a);
+  s.accountByIx.push(a);
+  s.store.accountNames.push(id);
+  return a;
 }

@@ -40,6 +40,8 @@ export class Balance {
   private dirty = false;
   /** lower bound on total - held, in 10^LB_EXP ledger units, a safe integer (may be negative) */
   availLB = 0;
+  /** index in the order store's balance table, -1 until an order refers to it (order-store.ts) */
+  ix = -1;
 
   constructor(total = 0n, held = 0n) {
     this.t = total;
@@ -135,6 +137,8 @@ export class Balance {
 
 export interface Account {
   readonly id: string;
+  /** dense index, in creation order (the order store refers to accounts by it) */
+  readonly ix: number;
   makerBps: number;
   takerBps: number;
   readonly balances: Map<string, Balance>;
@@ -147,6 +151,9 @@ export interface Account {
   lastMarket?: unknown;
   lastBase?: Balance;
   lastQuote?: Balance;
+  /** the session of the account's last order and its index in the order store (a lookup cache) */
+  lastSession?: string;
+  lastSessionIx?: number;
 }
 
 export function balanceOf(a: Account, currency: string): Balance {
