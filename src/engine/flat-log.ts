@@ -36,6 +36,8 @@ export const ORDER_CANCELLED = 7;
 export const STOP_TRIGGERED = 8;
 export const TRADE = 9;
 
+const CACHE_MASK = 255;
+
 /** columns per row */
 export const NF = 8;
 export const NI = 9;
@@ -67,6 +69,8 @@ export class FlatEventLog implements EngineSink {
   /** interned strings (kept across clears) */
   readonly strings: string[] = [];
   private readonly stringIx = new Map<string, number>();
+  private readonly cacheKey: (string | undefined)[] = new Array<string | undefined>(CACHE_MASK + 1).fill(undefined);
+  private readonly cacheIx = new Int32Array(CACHE_MASK + 1);
   /** one-entry intern caches (symbols, sessions and fee currencies repeat from row to row) */
   private lastS = '';
   private lastSi = -1;
@@ -90,12 +94,19 @@ export class FlatEventLog implements EngineSink {
 
   /** the index of `s` in the string table */
   intern(s: string): number {
+    // a direct-mapped cache in front of the Map, keyed by length and the last two characters
+    // (account names and the like differ there); a hit is a string comparison, not a hash lookup
+    const n = s.length;
+    const h = n === 0 ? 0 : (n * 31 + s.charCodeAt(n - 1) * 7 + (n > 1 ? s.charCodeAt(n - 2) : 0)) & CACHE_MASK;
+    if (this.cacheKey[h] === s) return this.cacheIx[h]!;
     let x = this.stringIx.get(s);
     if (x === undefined) {
       x = this.strings.length;
       this.strings.push(s);
       this.stringIx.set(s, x);
     }
+    this.cacheKey[h] = s;
+    this.cacheIx[h] = x;
     return x;
   }
 
@@ -131,17 +142,19 @@ export class FlatEventLog implements EngineSink {
     return this.bigs.length - 1;
   }
 
-  /** start a row of type t: returns its index; every column is set to 0 */
-  private row(t: number): number {
+  /** start a row of type t whose writer sets every column itself: returns its index */
+  private rowAll(t: number): number {
     if (this.count === this.cap) this.grow();
     const r = this.count++;
     this.types[r] = t;
-    const f = this.f;
-    const bf = r * NF;
-    for (let k = 0; k < NF; k++) f[bf + k] = 0;
-    const i = this.i;
-    const bi = r * NI;
-    for (let k = 0; k < NI; k++) i[bi + k] = 0;
+    return r;
+  }
+
+  /** start a row of type t: returns its index; every column is set to 0 */
+  private row(t: number): number {
+    const r = this.rowAll(t);
+    this.f.fill(0, r * NF, r * NF + NF);
+    this.i.fill(0, r * NI, r * NI + NI);
     return r;
   }
 
@@ -212,7 +225,7 @@ export class FlatEventLog implements EngineSink {
   }
 
   private order(t: number, o: OrderView, closedTime: number, reason: number): void {
-    const r = this.row(t);
+    const r = this.rowAll(t); // every column is written below
     const f = this.f;
     const bf = r * NF;
     f[bf] = o.id;
@@ -250,7 +263,7 @@ export class FlatEventLog implements EngineSink {
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
     feeCurrency: string, time: number,
   ): void {
-    const r = this.row(TRADE);
+    const r = this.rowAll(TRADE); // every column is written below
     const f = this.f;
     const bf = r * NF;
     f[bf] = tid;
@@ -271,6 +284,7 @@ export class FlatEventLog implements EngineSink {
     i[bi + 5] = feeExp;
     i[bi + 6] = bigFees ? this.big(makerFeeBig) : -1;
     i[bi + 7] = bigFees ? this.big(takerFeeBig) : -1;
+    i[bi + 8] = 0;
   }
 
   // ---- reading back ----

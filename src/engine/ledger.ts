@@ -33,11 +33,15 @@ const LB_UNIT = POW10N[LB_EXP]!;
 export class Balance {
   private t: bigint;
   private h: bigint;
-  /** pending total / held deltas per power of ten (safe integers) */
-  private readonly pt = new Float64Array(SLOTS);
-  private readonly ph = new Float64Array(SLOTS);
+  /**
+   * Pending total / held deltas per power of ten (safe integers). The matching hot path adds to a
+   * slot directly when the sum stays within +/-(2^53 - 1), and then sets `dirty` (calling addT /
+   * addH with a non-Smi number would box it); otherwise it calls addT / addH.
+   */
+  readonly pt = new Float64Array(SLOTS);
+  readonly ph = new Float64Array(SLOTS);
   /** some slot may be non-zero */
-  private dirty = false;
+  dirty = false;
   /** lower bound on total - held, in 10^LB_EXP ledger units, a safe integer (may be negative) */
   availLB = 0;
   /** index in the order store's balance table, -1 until an order refers to it (order-store.ts) */

@@ -195,8 +195,18 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   if (hBig !== 0n) st.setHBig(o, hBig);
   st.prev[o] = NONE;
   st.next[o] = NONE;
-  if (hN !== 0) bal.addH(hExp, hN);
-  if (hF !== 0) bal.addH(fExp, hF);
+  // (written out: see fill)
+  const ph = bal.ph;
+  if (hN !== 0) {
+    const v = ph[hExp]! + hN;
+    if (v <= MAX_UNITS) ph[hExp] = v; else bal.addH(hExp, hN);
+    bal.dirty = true;
+  }
+  if (hF !== 0) {
+    const v = ph[fExp]! + hF;
+    if (v <= MAX_UNITS) ph[fExp] = v; else bal.addH(fExp, hF);
+    bal.dirty = true;
+  }
   if (hBig !== 0n) bal.addBigH(hBig);
   if (exact) bal.resetLB();
   else bal.availLB -= need;
@@ -363,17 +373,37 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
   let takerFee = 0n;
   if (pq <= MAX_UNITS && mf <= MAX_UNITS && tf <= MAX_UNITS) {
     // every quantity is a safe integer: pending ledger slots, no BigInt
-    st.addFilled(maker, pq);
-    st.addFilled(taker, pq);
+    // written out rather than calls (a call with a non-Smi number boxes it): each add goes to the
+    // pending slot when the sum stays safe, else through addT / addH, which fold it exactly
+    const fn = st.fn;
+    let v = fn[maker]! + pq;
+    if (v <= MAX_UNITS) fn[maker] = v; else st.addFilled(maker, pq);
+    v = fn[taker]! + pq;
+    if (v <= MAX_UNITS) fn[taker] = v; else st.addFilled(taker, pq);
     const kn = f.notionalExp;
+    const bf = takerIsBuyer ? tf : mf;
+    const sf = takerIsBuyer ? mf : tf;
     const bq = st.balances[st.payBal[buyer]!]!;
-    bq.addT(kn, -pq);
-    bq.addT(kf, -(takerIsBuyer ? tf : mf));
+    let a = bq.pt;
+    v = a[kn]! - pq;
+    if (v >= -MAX_UNITS) a[kn] = v; else bq.addT(kn, -pq);
+    v = a[kf]! - bf;
+    if (v >= -MAX_UNITS) a[kf] = v; else bq.addT(kf, -bf);
+    bq.dirty = true;
     const sq = st.balances[st.getBal[seller]!]!;
-    sq.addT(kn, pq);
-    sq.addT(kf, -(takerIsBuyer ? mf : tf));
-    fees.b.addT(kf, mf);
-    fees.b.addT(kf, tf);
+    a = sq.pt;
+    v = a[kn]! + pq;
+    if (v <= MAX_UNITS) a[kn] = v; else sq.addT(kn, pq);
+    v = a[kf]! - sf;
+    if (v >= -MAX_UNITS) a[kf] = v; else sq.addT(kf, -sf);
+    sq.dirty = true;
+    const fb = fees.b;
+    a = fb.pt;
+    v = a[kf]! + mf;
+    if (v <= MAX_UNITS) a[kf] = v; else fb.addT(kf, mf);
+    v = a[kf]! + tf;
+    if (v <= MAX_UNITS) a[kf] = v; else fb.addT(kf, tf);
+    fb.dirty = true;
   } else {
     big = true;
     const pqB = mulUnits(p, q);
@@ -397,11 +427,19 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
     // standard parts of price x remaining shrink by price x q (safe: no more than they were)
     const n = st.price[buyer]! * q;
     const bp = st.balances[st.payBal[buyer]!]!;
-    bp.addH(st.hExp[buyer]!, -n);
+    const ph = bp.ph;
+    const he = st.hExp[buyer]!;
+    let w = ph[he]! - n;
+    if (w >= -MAX_UNITS) ph[he] = w; else bp.addH(he, -n);
     const bmb = st.makerBps[buyer]!;
     const btb = st.takerBps[buyer]!;
     const nf = n * (bmb > btb ? bmb : btb);
-    if (nf !== 0) bp.addH(st.fExp[buyer]!, -nf);
+    if (nf !== 0) {
+      const fe = st.fExp[buyer]!;
+      w = ph[fe]! - nf;
+      if (w >= -MAX_UNITS) ph[fe] = w; else bp.addH(fe, -nf);
+    }
+    bp.dirty = true;
   } else {
     rehold(st, buyer, f);
   }
