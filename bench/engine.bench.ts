@@ -15,9 +15,12 @@
  * every order and sends the cancels that follow them. Orders/second counts the placements only.
  *
  * Pollux: market btcusd, 64 funded accounts, PlaceOrder commands with decimal strings (the engine
- * parses them), every event produced and looked at (counted). Cancels carry the engine's order id
- * as a string, which is only known once the order is accepted, so that `String(id)` happens in
- * the timed loop.
+ * parses them) applied with `Engine.applyInto` into a flat event log (src/engine/flat-log.ts), which
+ * the loop drains after every command: every field of every event is read back and folded into a
+ * checksum (string fields through the string table, bigints too), and events are counted by type.
+ * The checksum is printed with the counts, so runs that differ in any event field show up.
+ * Cancels carry the engine's order id as a string, read back from the OrderAccepted row; it is only
+ * known once the order is accepted, so that `String(id)` happens in the timed loop.
  * nodejs-order-book: `limit({id, side, size, price, accountId, stpMode: EXPIRE_TAKER})` with
  * numbers and `cancel(id)`; EXPIRE_TAKER is the library's equivalent of our self-trade prevention
  * (the rest of the incoming order is dropped, the resting order stays).
@@ -31,6 +34,7 @@ import { OrderBook, SelfTradePreventionMode, Side, type LimitOrderOptions } from
 import { loadMarkets } from '../src/app/markets-config.js';
 import type { Command, CancelOrder, PlaceOrder, Stamp } from '../src/engine/commands.js';
 import { Engine } from '../src/engine/engine.js';
+import { FlatEventLog, FUNDS_DEPOSITED, FUNDS_WITHDRAWN, NF, NI, ORDER_ACCEPTED, ORDER_CANCELLED, ORDER_FILLED, REASONS, TRADE } from '../src/engine/flat-log.js';
 import { LEDGER_DECIMALS } from '../src/engine/ledger.js';
 import { parseDecimal } from '../src/domain/decimal.js';
 import {
@@ -167,49 +171,35 @@ function runOurs(w: Workload): ChildResult {
 
   let accepted = 0;
   let rejected = 0;
-  let events = 0;
-  let trades = 0;
-  let filled = 0;
-  let cancelled = 0;
-  let selfCross = 0;
-  let priceBand = 0;
   let cancelOk = 0;
   let cancelMissing = 0;
   const rejections = new Map<string, number>();
+  const log = new FlatEventLog(1024);
+  const reader = new LogReader(log);
+  const SELF_CROSS = REASONS.indexOf('SelfCrossPrevented');
 
   // ---- timed ----
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    const r = engine.apply(places[i]!);
-    if (r.ok) {
+    log.clear();
+    const r = engine.applyInto(places[i]!, log);
+    if (r === null) {
       accepted++;
-      const ev = r.events;
-      const first = ev[0]!;
-      if (first.type === 'OrderAccepted') ids[i] = first.order.id;
-      events += ev.length;
-      for (let k = 0; k < ev.length; k++) {
-        const e = ev[k]!;
-        if (e.type === 'Trade') trades++;
-        else if (e.type === 'OrderFilled') filled++;
-        else if (e.type === 'OrderCancelled') {
-          if (e.reason === 'SelfCrossPrevented') selfCross++;
-          else if (e.reason === 'ExceedsPriceLimits') priceBand++;
-          else cancelled++;
-        }
-      }
+      if (log.types[0] === ORDER_ACCEPTED) ids[i] = log.f[0]!;
+      reader.consume();
     } else {
       rejected++;
-      rejections.set(r.rejection.code, (rejections.get(r.rejection.code) ?? 0) + 1);
+      rejections.set(r.code, (rejections.get(r.code) ?? 0) + 1);
     }
     const c = cancels[i];
     if (c !== null && c !== undefined) {
       c.orderId = String(ids[cancelAfter[i]!]);
-      const rc = engine.apply(c);
-      if (rc.ok) {
+      log.clear();
+      const rc = engine.applyInto(c, log);
+      if (rc === null) {
         cancelOk++;
-        events += rc.events.length;
-        for (const e of rc.events) if (e.type === 'OrderCancelled') cancelled++;
+        reader.consume();
       } else {
         cancelMissing++;
       }
@@ -244,18 +234,101 @@ function runOurs(w: Workload): ChildResult {
       accepted,
       rejected,
       rejections: [...rejections].map(([k, v]) => `${k}:${v}`).join(',') || 'none',
-      trades,
-      events,
-      'orders filled': filled,
-      'self-cross cancelled': selfCross,
-      'price-band cancelled': priceBand,
+      trades: reader.trades,
+      events: reader.events,
+      'orders filled': reader.filled,
+      'self-cross cancelled': reader.cancelled[SELF_CROSS]!,
+      'price-band cancelled': reader.cancelled[REASONS.indexOf('ExceedsPriceLimits')]!,
       'cancel requests ok': cancelOk,
       'cancel requests not found': cancelMissing,
-      'other cancelled (requested)': cancelled,
+      'other cancelled (requested)': reader.cancelled.reduce((a, b) => a + b, 0) - reader.cancelled[SELF_CROSS]! - reader.cancelled[REASONS.indexOf('ExceedsPriceLimits')]!,
+      'event checksum': reader.checksum(),
       'resting at end': resting,
       'ledger conserved': conserved ? 'yes' : 'NO',
     },
   };
+}
+
+/**
+ * Reads back every event of the flat log: every column of every row goes into a running
+ * Fletcher-style checksum (two 32-bit sums; a number column as its low and high 32 bits), string
+ * fields are resolved through the string table (their length and last character are folded too),
+ * bigint fields through the bigint table; and events are counted by type and cancel reason.
+ */
+class LogReader {
+  events = 0;
+  trades = 0;
+  filled = 0;
+  /** OrderCancelled events by reason code */
+  readonly cancelled: number[] = REASONS.map(() => 0);
+  private a = 1;
+  private b = 0;
+
+  constructor(private readonly log: FlatEventLog) {}
+
+  /** fold and count every row of the log */
+  consume(): void {
+    const log = this.log;
+    const n = log.count;
+    const types = log.types;
+    const f = log.f;
+    const ints = log.i;
+    const strings = log.strings;
+    let a = this.a;
+    let b = this.b;
+    this.events += n;
+    for (let r = 0; r < n; r++) {
+      const t = types[r]!;
+      a = (a + t) | 0;
+      b = (b + a) | 0;
+      for (let k = r * NF, end = k + NF; k < end; k++) {
+        const x = f[k]!;
+        a = (a + (x | 0)) | 0;
+        b = (b + a) | 0;
+        a = (a + ((x * 2.3283064365386963e-10) | 0)) | 0; // x / 2^32
+        b = (b + a) | 0;
+      }
+      const bi = r * NI;
+      for (let k = bi, end = k + NI; k < end; k++) {
+        a = (a + ints[k]!) | 0;
+        b = (b + a) | 0;
+      }
+      // the string and bigint fields, resolved
+      if (t === TRADE) {
+        this.trades++;
+        a = (a + str(strings, ints[bi]!) + str(strings, ints[bi + 2]!) + str(strings, ints[bi + 3]!) + str(strings, ints[bi + 4]!)) | 0;
+        if (ints[bi + 6]! >= 0) a = (a + big(log.bigs[ints[bi + 6]!]!) + big(log.bigs[ints[bi + 7]!]!)) | 0;
+      } else if (t === ORDER_ACCEPTED || t === ORDER_FILLED || t === ORDER_CANCELLED) {
+        if (t === ORDER_FILLED) this.filled++;
+        else if (t === ORDER_CANCELLED) this.cancelled[ints[bi + 8]!]!++;
+        a = (a + str(strings, ints[bi]!) + str(strings, ints[bi + 1]!) + str(strings, ints[bi + 2]!)) | 0;
+        if (ints[bi + 6]! >= 0) a = (a + str(strings, ints[bi + 6]!)) | 0;
+        if (ints[bi + 7]! >= 0) a = (a + big(log.bigs[ints[bi + 7]!]!)) | 0;
+      } else if (t === FUNDS_DEPOSITED || t === FUNDS_WITHDRAWN) {
+        a = (a + str(strings, ints[bi]!) + str(strings, ints[bi + 1]!) + big(log.bigs[ints[bi + 2]!]!)) | 0;
+      } else {
+        a = (a + str(strings, ints[bi]!)) | 0; // account or symbol
+      }
+      b = (b + a) | 0;
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  checksum(): string {
+    return `${(this.b >>> 0).toString(16).padStart(8, '0')}${(this.a >>> 0).toString(16).padStart(8, '0')}`;
+  }
+}
+
+/** a string field's contribution: its length and last character */
+function str(strings: string[], ix: number): number {
+  const s = strings[ix]!;
+  return s.length === 0 ? 0 : s.length + s.charCodeAt(s.length - 1);
+}
+
+/** a bigint field's contribution: its low 32 bits and its bit length */
+function big(x: bigint): number {
+  return Number(BigInt.asIntN(32, x)) + x.toString(16).length;
 }
 
 // ---------------------------------------------------------------- nodejs-order-book

@@ -11,12 +11,15 @@ import { MARKET_STATUSES, type Market } from '../domain/symbols.js';
 import { FastBook } from './book/fast-book.js';
 import type { Book, BookFactory } from './book/book.js';
 import type { Command } from './commands.js';
-import type { Event, EventSink } from './events.js';
+import type { Event } from './events.js';
 import { balanceOf, FeeTotals, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
-import { OrderIndex } from './order-index.js';
-import { recordOf, type Order, type OrderRecord } from './order.js';
+import { OrderIndex, type OpenOrderList } from './order-index.js';
+import { NONE, OrderStore } from './order-store.js';
+import { ObjectSink } from './object-sink.js';
+import { recordOf, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
+import type { EngineSink } from './sink.js';
 import type { EngineConfig, EngineState, MarketState } from './state.js';
 
 export type Result = { ok: true; events: Event[] } | { ok: false; rejection: Rejection };
@@ -55,16 +58,25 @@ export class Engine {
     const markets = new Map<string, MarketState>();
     const currencies = new Set<string>();
     const feesCollected = new FeeTotals();
+    const store = new OrderStore();
+    const marketByIx: MarketState[] = [];
     for (const m of opts.markets) {
-      markets.set(m.symbol, {
+      const book = factory(m.symbol);
+      book.attach(store);
+      const ix = marketByIx.length;
+      store.symbolNames.push(m.symbol);
+      const ms: MarketState = {
         market: m,
-        book: factory(m.symbol),
+        ix,
+        book,
         factors: marketFactors(m.priceDecimals, m.amountDecimals),
         status: m.initialStatus,
         lastPrice: 0,
         stops: [],
         feeCell: feesCollected.cell(m.quote),
-      });
+      };
+      markets.set(m.symbol, ms);
+      marketByIx.push(ms);
       currencies.add(m.base);
       currencies.add(m.quote);
     }
@@ -73,19 +85,22 @@ export class Engine {
       markets,
       currencies,
       accounts: new Map(),
+      accountByIx: [],
+      marketByIx,
       accountOrders: new Map(),
-      orders: new OrderIndex(),
+      orders: new OrderIndex(store),
       feesCollected,
       nextId: opts.firstId ?? 1,
-      spareOrders: { a: [], n: 0 },
+      store,
     };
   }
 
-  /** events of the command being applied; copied out at exact size (a fresh array per result) */
-  private readonly buf = new EventBuffer();
+  /** builds the Event objects of the command being applied (copied out at exact size per result) */
+  private readonly objects = new ObjectSink();
 
+  /** Apply a command; its events as objects (a fresh array per result). */
   apply(cmd: Command): Result {
-    const buf = this.buf;
+    const buf = this.objects;
     let r: Rejection | null;
     try {
       r = this.dispatch(cmd, buf);
@@ -97,29 +112,39 @@ export class Engine {
     return r === null ? { ok: true, events } : { ok: false, rejection: r };
   }
 
-  private dispatch(c: Command, events: EventSink): Rejection | null {
+  /**
+   * Apply a command, sending its events to `sink` (nothing is allocated for them here); null when
+   * accepted, else the rejection, in which case the sink got no event and the state is unchanged.
+   * The same events, in the same order, as `apply` returns.
+   */
+  applyInto(cmd: Command, sink: EngineSink): Rejection | null {
+    return this.dispatch(cmd, sink);
+  }
+
+  private dispatch(c: Command, events: EngineSink): Rejection | null {
     const s = this.state;
     switch (c.type) {
       case 'PlaceOrder':
         return placeOrder(s, c, c.time, events);
       case 'CancelOrder': {
         const id = orderIdOf(c.orderId);
-        const o = id === undefined ? undefined : s.orders.get(id);
-        if (o === undefined || o.account !== c.account) return reject('OrderNotFound');
+        const o = id === undefined ? NONE : s.orders.slot(id);
+        if (o === NONE || s.store.accountNames[s.store.account[o]!] !== c.account) return reject('OrderNotFound');
         cancelOrder(s, o, 'Requested', c.time, events);
         return null;
       }
       case 'CancelAllOrders': {
         if (!s.accounts.has(c.account)) return reject('UnknownAccount', c.account);
-        for (const o of byId(s.accountOrders.get(c.account))) cancelOrder(s, o, 'Requested', c.time, events);
+        for (const o of this.byId(s.accountOrders.get(c.account)?.slots() ?? [])) cancelOrder(s, o, 'Requested', c.time, events);
         return null;
       }
       case 'CancelSessionOrders':
       case 'ExpireSession': {
         const reason = c.type === 'ExpireSession' ? 'HeartbeatTimeout' : 'Requested';
         const only = c.type === 'CancelSessionOrders' ? c.account : undefined;
-        const mine = [...s.orders.values()].filter((o) => o.session === c.session && (only === undefined || o.account === only));
-        for (const o of byId(mine)) cancelOrder(s, o, reason, c.time, events);
+        const st = s.store;
+        const mine = [...s.orders.slots()].filter((o) => st.sessionNames[st.session[o]!] === c.session && (only === undefined || st.accountNames[st.account[o]!] === only));
+        for (const o of this.byId(mine)) cancelOrder(s, o, reason, c.time, events);
         return null;
       }
       case 'CreateAccount': {
@@ -128,8 +153,8 @@ export class Engine {
         const makerBps = c.makerBps ?? s.config.defaultMakerBps;
         const takerBps = c.takerBps ?? s.config.defaultTakerBps;
         if (!validFee(makerBps) || !validFee(takerBps)) return reject('InvalidFees');
-        s.accounts.set(c.account, { id: c.account, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined });
-        events.push({ type: 'AccountCreated', account: c.account, makerBps, takerBps });
+        addAccount(s, c.account, makerBps, takerBps);
+        events.accountCreated(c.account, makerBps, takerBps);
         return null;
       }
       case 'SetFees': {
@@ -138,7 +163,7 @@ export class Engine {
         if (!validFee(c.makerBps) || !validFee(c.takerBps)) return reject('InvalidFees');
         a.makerBps = c.makerBps;
         a.takerBps = c.takerBps;
-        events.push({ type: 'FeesChanged', account: c.account, makerBps: c.makerBps, takerBps: c.takerBps });
+        events.feesChanged(c.account, c.makerBps, c.takerBps);
         return null;
       }
       case 'Deposit':
@@ -151,12 +176,12 @@ export class Engine {
         if (amt === null || amt <= 0n) return reject('InvalidAmount');
         if (c.type === 'Deposit') {
           balanceOf(a, cur).total += amt;
-          events.push({ type: 'FundsDeposited', account: c.account, currency: cur, amount: amt });
+          events.fundsDeposited(c.account, cur, amt);
         } else {
           const b = a.balances.get(cur);
           if (b === undefined || b.total - b.held < amt) return reject('InsufficientFunds');
           b.total -= amt;
-          events.push({ type: 'FundsWithdrawn', account: c.account, currency: cur, amount: amt });
+          events.fundsWithdrawn(c.account, cur, amt);
         }
         return null;
       }
@@ -165,7 +190,7 @@ export class Engine {
         if (ms === undefined) return reject('InvalidSymbol');
         if (!MARKET_STATUSES.includes(c.status)) return reject('InvalidMarketStatus');
         ms.status = c.status;
-        events.push({ type: 'MarketStatusChanged', symbol: ms.market.symbol, status: c.status });
+        events.marketStatusChanged(ms.market.symbol, c.status);
         return null;
       }
       default: {
@@ -196,7 +221,14 @@ export class Engine {
   }
 
   openOrders(account: string): OrderRecord[] {
-    return byId(this.state.accountOrders.get(account)).map((o) => recordOf(o, true));
+    const list: OpenOrderList | undefined = this.state.accountOrders.get(account);
+    return this.byId(list?.slots() ?? []).map((o) => recordOf(this.state.store.view(o), true));
+  }
+
+  /** slots sorted by order id */
+  private byId(slots: number[]): number[] {
+    const id = this.state.store.id;
+    return slots.sort((a, b) => id[a]! - id[b]!);
   }
 }
 
@@ -218,31 +250,15 @@ function orderIdOf(v: unknown): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-/** A reusable event buffer: events are appended while a command runs, then copied out at exact size. */
-class EventBuffer implements EventSink {
-  private readonly a: Event[] = [];
-  private n = 0;
-
-  push(e: Event): void {
-    this.a[this.n++] = e;
-  }
-
-  take(): Event[] {
-    const n = this.n;
-    if (n === 0) return [];
-    const a = this.a;
-    const out = a.slice(0, n);
-    for (let i = 0; i < n; i++) a[i] = undefined as unknown as Event;
-    this.n = 0;
-    return out;
-  }
-
-  clear(): void {
-    for (let i = 0; i < this.n; i++) this.a[i] = undefined as unknown as Event;
-    this.n = 0;
-  }
-}
-
-function byId(orders: Iterable<Order> | undefined): Order[] {
-  return orders === undefined ? [] : [...orders].sort((a, b) => a.id - b.id);
+/** create an account (the caller checked it does not exist); returns it */
+export function addAccount(s: EngineState, id: string, makerBps: number, takerBps: number): Account {
+  const ix = s.accountByIx.length;
+  const a: Account = {
+    id, ix, makerBps, takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined,
+    lastQuote: undefined, lastSession: undefined, lastSessionIx: undefined,
+  };
+  s.accounts.set(id, a);
+  s.accountByIx.push(a);
+  s.store.accountNames.push(id);
+  return a;
 }

@@ -1,6 +1,9 @@
 /**
  * Events: what happened, in the order it happened. Past tense, `type`-tagged.
  *
+ * The engine itself reports events through the typed sink of sink.ts; these objects are what
+ * `Engine.apply` returns (built by object-sink.ts) and what the flat log decodes to (flat-log.ts).
+ *
  * Money in events is integral: book quantities in the market's units (number), ledger quantities
  * (deposits, fees) in 10^-18 units (bigint). Adapters format them at the edge.
  */
@@ -51,8 +54,3 @@ export type Event =
   | OrderCancelled
   | OrderFilled
   | MarketStatusChanged;
-
-/** Where the engine appends the events of one command (an array works; the engine uses a reusable buffer). */
-export interface EventSink {
-  push(e: Event): void;
-}

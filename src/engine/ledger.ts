@@ -33,13 +33,19 @@ const LB_UNIT = POW10N[LB_EXP]!;
 export class Balance {
   private t: bigint;
   private h: bigint;
-  /** pending total / held deltas per power of ten (safe integers) */
-  private readonly pt = new Float64Array(SLOTS);
-  private readonly ph = new Float64Array(SLOTS);
+  /**
+   * Pending total / held deltas per power of ten (safe integers). The matching hot path adds to a
+   * slot directly when the sum stays within +/-(2^53 - 1), and then sets `dirty` (calling addT /
+   * addH with a non-Smi number would box it); otherwise it calls addT / addH.
+   */
+  readonly pt = new Float64Array(SLOTS);
+  readonly ph = new Float64Array(SLOTS);
   /** some slot may be non-zero */
-  private dirty = false;
+  dirty = false;
   /** lower bound on total - held, in 10^LB_EXP ledger units, a safe integer (may be negative) */
   availLB = 0;
+  /** index in the order store's balance table, -1 until an order refers to it (order-store.ts) */
+  ix = -1;
 
   constructor(total = 0n, held = 0n) {
     this.t = total;
@@ -135,6 +141,8 @@ export class Balance {
 
 export interface Account {
   readonly id: string;
+  /** dense index, in creation order (the order store refers to accounts by it) */
+  readonly ix: number;
   makerBps: number;
   takerBps: number;
   readonly balances: Map<string, Balance>;
@@ -147,6 +155,9 @@ export interface Account {
   lastMarket?: unknown;
   lastBase?: Balance;
   lastQuote?: Balance;
+  /** the session of the account's last order and its index in the order store (a lookup cache) */
+  lastSession?: string;
+  lastSessionIx?: number;
 }
 
 export function balanceOf(a: Account, currency: string): Balance {

@@ -9,15 +9,18 @@
  */
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
-import type { Event, EventSink } from './events.js';
 import { balanceOf, buyHold, feeFactor, mulUnits, BPS, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
-import { Order, recordOf, type CancelReason, type ExecOption, type OrderKind, type Side } from './order.js';
+import type { CancelReason, ExecOption, OrderKind, Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import { OpenOrderList } from './order-index.js';
+import {
+  BUY, FILL_OR_KILL, HSTD, IMMEDIATE_OR_CANCEL, LISTED, MAKER_OR_CANCEL, MARKET, NONE, OPTIONS, RESTING, SELL, STOP_LIMIT,
+  TRIGGERED, type OrderStore,
+} from './order-store.js';
+import type { EngineSink } from './sink.js';
 import type { EngineState, MarketState } from './state.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
-const MAX_SPARE_ORDERS = 1 << 16;
 /** 10^k as a number, k = 0..15 (exact) */
 const P10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
@@ -51,7 +54,7 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
   return side === 'buy' ? opposite <= limit : opposite >= limit;
 }
 
-export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EventSink): Rejection | null {
+export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EngineSink): Rejection | null {
   const account = s.accounts.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
   const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
@@ -101,14 +104,14 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     stopPrice = sp;
   }
 
-  const st = ms.status;
-  if (st === 'closed' || st === 'cancel_only') return reject('MarketNotOpen', `market is ${st}`);
-  if (st === 'limit_only' && kind === 'market') return reject('MarketNotOpen', 'market is limit_only');
-  if (st === 'post_only' && option !== 'maker-or-cancel') return reject('MarketNotOpen', 'market is post_only');
+  const status = ms.status;
+  if (status === 'closed' || status === 'cancel_only') return reject('MarketNotOpen', `market is ${status}`);
+  if (status === 'limit_only' && kind === 'market') return reject('MarketNotOpen', 'market is limit_only');
+  if (status === 'post_only' && option !== 'maker-or-cancel') return reject('MarketNotOpen', 'market is post_only');
 
   if (kind === 'market') price = marketLimit(s, ms, side);
   // the order (or a stop, once triggered) may rest at `price`: its level must stay exact
-  if (ms.book.levelAmount(side, price) + pendingStops(ms, side, price) + amount > MAX_UNITS) {
+  if (ms.book.levelAmount(side, price) + pendingStops(s.store, ms, side, price) + amount > MAX_UNITS) {
     return reject('InvalidQuantity', 'too large');
   }
 
@@ -159,55 +162,90 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
     account.lastQuote = isBuy ? bal : getBal;
   }
 
-  const pool = s.spareOrders;
-  const spare = pool.n > 0 ? pool.a[--pool.n] : undefined;
-  const order = spare !== undefined
-    ? spare.init(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
-      clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit')
-    : new Order(s.nextId++, c.account, c.session, m.symbol, side, kind, price, stopPrice, amount, amount, option,
-      clientOrderId, time, account.makerBps, account.takerBps, bal, getBal, hExp, fExp, kind !== 'stop-limit');
-  if (hN !== 0) bal.addH(hExp, hN);
-  if (hF !== 0) bal.addH(fExp, hF);
+  const st = s.store;
+  const o = st.alloc();
+  const id = s.nextId++;
+  st.flags[o] = (kind !== 'stop-limit' ? TRIGGERED : 0) | (hBig === 0n ? HSTD : 0);
+  st.id[o] = id;
+  st.account[o] = account.ix;
+  let sess = account.lastSessionIx;
+  if (account.lastSession !== c.session || sess === undefined) {
+    sess = st.sessionOf(c.session);
+    account.lastSession = c.session;
+    account.lastSessionIx = sess;
+  }
+  st.session[o] = sess;
+  st.market[o] = ms.ix;
+  st.side[o] = isBuy ? BUY : SELL;
+  st.kind[o] = kind === 'limit' ? 0 : kind === 'stop-limit' ? STOP_LIMIT : MARKET;
+  st.price[o] = price;
+  st.stopPrice[o] = stopPrice;
+  st.amount[o] = amount;
+  st.remaining[o] = amount;
+  st.option[o] = option === '' ? 0 : OPTIONS.indexOf(option);
+  if (clientOrderId !== undefined) st.setClientOrderId(o, clientOrderId);
+  st.time[o] = time;
+  st.makerBps[o] = account.makerBps;
+  st.takerBps[o] = account.takerBps;
+  st.payBal[o] = bal.ix >= 0 ? bal.ix : st.balanceOf(bal);
+  st.getBal[o] = getBal.ix >= 0 ? getBal.ix : st.balanceOf(getBal);
+  st.hExp[o] = hExp;
+  st.fExp[o] = fExp;
+  st.fn[o] = 0;
+  if (hBig !== 0n) st.setHBig(o, hBig);
+  st.prev[o] = NONE;
+  st.next[o] = NONE;
+  // (written out: see fill)
+  const ph = bal.ph;
+  if (hN !== 0) {
+    const v = ph[hExp]! + hN;
+    if (v <= MAX_UNITS) ph[hExp] = v; else bal.addH(hExp, hN);
+    bal.dirty = true;
+  }
+  if (hF !== 0) {
+    const v = ph[fExp]! + hF;
+    if (v <= MAX_UNITS) ph[fExp] = v; else bal.addH(fExp, hF);
+    bal.dirty = true;
+  }
   if (hBig !== 0n) bal.addBigH(hBig);
-  order.hStd = hBig === 0n;
-  order.hBig = hBig;
   if (exact) bal.resetLB();
   else bal.availLB -= need;
-  s.orders.set(order.id, order);
+  s.orders.setSlot(id, o);
   let set = account.orderList as OpenOrderList | undefined;
   if (set === undefined) {
-    set = s.accountOrders.get(order.account);
-    if (set === undefined) s.accountOrders.set(order.account, (set = new OpenOrderList()));
+    set = s.accountOrders.get(account.id);
+    if (set === undefined) s.accountOrders.set(account.id, (set = new OpenOrderList(st, account.ix)));
     account.orderList = set;
   }
-  set.add(order);
-  events.push({ type: 'OrderAccepted', order: recordOf(order, true) });
+  set.add(o);
+  events.orderAccepted(st.at(o));
 
   if (kind === 'stop-limit') {
-    ms.stops.push(order);
+    ms.stops.push(o);
   } else if (kind === 'market' && price === 0) {
-    cancelOrder(s, order, 'ImmediateOrCancelWouldPost', time, events);
+    cancelOrder(s, o, 'ImmediateOrCancelWouldPost', time, events);
   } else {
-    execute(s, ms, order, time, events);
+    execute(s, ms, o, time, events);
   }
   runStops(s, ms, time, events);
   return null;
 }
 
 /** amount of untriggered stops that would rest at this side and price */
-function pendingStops(ms: MarketState, side: Side, price: number): number {
+function pendingStops(st: OrderStore, ms: MarketState, side: Side, price: number): number {
   let sum = 0;
-  for (const o of ms.stops) if (o.side === side && o.price === price) sum += o.remaining;
+  const sd = side === 'buy' ? BUY : SELL;
+  for (const o of ms.stops) if (st.side[o] === sd && st.price[o] === price) sum += st.remaining[o]!;
   return sum;
 }
 
 /** Protective limit for a market order: the best opposite price widened by the price band. */
 function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
-  const best = ms.book.best(side === 'buy' ? 'sell' : 'buy');
-  if (best === undefined) return 0;
+  const best = ms.book.bestSlot(side === 'buy' ? 'sell' : 'buy');
+  if (best === NONE) return 0;
   const band = BigInt(s.config.priceBandBps > 0 ? s.config.priceBandBps : 1000);
   const step = BigInt(ms.market.priceStep);
-  const ref = BigInt(best.price);
+  const ref = BigInt(s.store.price[best]!);
   if (side === 'buy') {
     const lim = (ref * (BPS + band)) / BPS;
     const p = Number((lim / step) * step);
@@ -219,28 +257,30 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
 }
 
 /** Run an accepted (or just triggered) order against the book, then rest or cancel the rest. */
-function execute(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): void {
-  const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
-  if (o.option === 'maker-or-cancel') {
-    const b = ms.book.best(opp);
-    if (b !== undefined && crosses(o.side, o.price, b.price)) cancelOrder(s, o, 'MakerOrCancelWouldTake', time, events);
-    else rest(ms, o);
+function execute(s: EngineState, ms: MarketState, o: number, time: number, events: EngineSink): void {
+  const st = s.store;
+  const isBuy = st.side[o] === BUY;
+  const opt = st.option[o]!;
+  if (opt === MAKER_OR_CANCEL) {
+    const b = ms.book.bestSlot(isBuy ? 'sell' : 'buy');
+    if (b !== NONE && (isBuy ? st.price[b]! <= st.price[o]! : st.price[b]! >= st.price[o]!)) cancelOrder(s, o, 'MakerOrCancelWouldTake', time, events);
+    else rest(st, ms, o);
     return;
   }
-  if (o.option === 'fill-or-kill' && fillable(s, ms, o) < o.remaining) {
+  if (opt === FILL_OR_KILL && fillable(s, ms, o) < st.remaining[o]!) {
     cancelOrder(s, o, 'FillOrKillWouldNotFill', time, events);
     return;
   }
   const stopReason = match(s, ms, o, time, events);
-  if (o.remaining === 0) return; // closed inside fill()
+  if (st.remaining[o] === 0) return; // closed inside fill()
   if (stopReason !== undefined) cancelOrder(s, o, stopReason, time, events);
-  else if (o.option === 'immediate-or-cancel' || o.kind === 'market') cancelOrder(s, o, 'ImmediateOrCancelWouldPost', time, events);
-  else rest(ms, o);
+  else if (opt === IMMEDIATE_OR_CANCEL || st.kind[o] === MARKET) cancelOrder(s, o, 'ImmediateOrCancelWouldPost', time, events);
+  else rest(st, ms, o);
 }
 
-function rest(ms: MarketState, o: Order): void {
+function rest(st: OrderStore, ms: MarketState, o: number): void {
   ms.book.add(o);
-  o.resting = true;
+  st.flags[o] |= RESTING;
 }
 
 /** Lowest acceptable / highest acceptable price given the band, from the first fill price. */
@@ -265,230 +305,260 @@ function divFloor(x: number, d: number): number {
 }
 
 /** How much of `o` could fill right now (stopping where matching would stop). */
-function fillable(s: EngineState, ms: MarketState, o: Order): number {
+function fillable(s: EngineState, ms: MarketState, o: number): number {
+  const st = s.store;
+  const isBuy = st.side[o] === BUY;
+  const side: Side = isBuy ? 'buy' : 'sell';
+  const limitPrice = st.price[o]!;
+  const account = st.account[o]!;
+  const want = st.remaining[o]!;
   let total = 0;
   let limit = NaN;
-  ms.book.scan(o.side === 'buy' ? 'sell' : 'buy', (m) => {
-    if (!crosses(o.side, o.price, m.price) || m.account === o.account) return false;
-    if (Number.isNaN(limit)) limit = bandLimit(s, o.side, m.price);
-    else if (o.side === 'buy' ? m.price > limit : m.price < limit) return false;
-    total += m.remaining;
-    return total < o.remaining;
+  ms.book.scanSlots(isBuy ? 'sell' : 'buy', (m) => {
+    const p = st.price[m]!;
+    if (!crosses(side, limitPrice, p) || st.account[m] === account) return false;
+    if (Number.isNaN(limit)) limit = bandLimit(s, side, p);
+    else if (isBuy ? p > limit : p < limit) return false;
+    total += st.remaining[m]!;
+    return total < want;
   });
   return total;
 }
 
-function match(s: EngineState, ms: MarketState, o: Order, time: number, events: EventSink): CancelReason | undefined {
-  const opp: Side = o.side === 'buy' ? 'sell' : 'buy';
+function match(s: EngineState, ms: MarketState, o: number, time: number, events: EngineSink): CancelReason | undefined {
+  const st = s.store;
+  const isBuy = st.side[o] === BUY;
+  const opp: Side = isBuy ? 'sell' : 'buy';
   const book = ms.book;
-  const isBuy = o.side === 'buy';
+  const limitPrice = st.price[o]!;
+  const account = st.account[o]!;
   let limit = NaN;
-  while (o.remaining > 0) {
-    const m = book.best(opp);
-    if (m === undefined) break;
-    if (isBuy ? m.price > o.price : m.price < o.price) break;
-    if (Number.isNaN(limit)) limit = bandLimit(s, o.side, m.price);
-    else if (isBuy ? m.price > limit : m.price < limit) return 'ExceedsPriceLimits';
-    if (m.account === o.account) return 'SelfCrossPrevented';
-    fill(s, ms, m, o, m.remaining < o.remaining ? m.remaining : o.remaining, time, events);
+  while (st.remaining[o]! > 0) {
+    const m = book.bestSlot(opp);
+    if (m === NONE) break;
+    const p = st.price[m]!;
+    if (isBuy ? p > limitPrice : p < limitPrice) break;
+    if (Number.isNaN(limit)) limit = bandLimit(s, isBuy ? 'buy' : 'sell', p);
+    else if (isBuy ? p > limit : p < limit) return 'ExceedsPriceLimits';
+    if (st.account[m] === account) return 'SelfCrossPrevented';
+    const mr = st.remaining[m]!;
+    const or = st.remaining[o]!;
+    fill(s, ms, m, o, mr < or ? mr : or, time, events);
   }
   return undefined;
 }
 
-function fill(s: EngineState, ms: MarketState, maker: Order, taker: Order, q: number, time: number, events: EventSink): void {
+function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: number, time: number, events: EngineSink): void {
+  const st = s.store;
   const f = ms.factors;
   const mk = ms.market;
-  const p = maker.price;
-  maker.remaining -= q;
-  taker.remaining -= q;
-  const takerIsBuyer = taker.side === 'buy';
+  const p = st.price[maker]!;
+  const remaining = st.remaining;
+  remaining[maker] = remaining[maker]! - q;
+  remaining[taker] = remaining[taker]! - q;
+  const takerIsBuyer = st.side[taker] === BUY;
   const buyer = takerIsBuyer ? taker : maker;
   const seller = takerIsBuyer ? maker : taker;
-  const mBps = maker.makerBps;
-  const tBps = taker.takerBps;
+  const mBps = st.makerBps[maker]!;
+  const tBps = st.takerBps[taker]!;
   const fees = ms.feeCell;
   fees.touched = true;
   const pq = p * q;
   const mf = pq * mBps;
   const tf = pq * tBps;
-  let makerFee: bigint;
-  let takerFee: bigint;
+  // the event's fees: mf x 10^kf and tf x 10^kf ledger units, or bigints when they do not fit
+  const kf = f.feeExp;
+  let big = false;
+  let makerFee = 0n;
+  let takerFee = 0n;
   if (pq <= MAX_UNITS && mf <= MAX_UNITS && tf <= MAX_UNITS) {
-    // every quantity is a safe integer: pending ledger slots, no BigInt but the two event fees
-    maker.addFilled(pq);
-    taker.addFilled(pq);
+    // every quantity is a safe integer: pending ledger slots, no BigInt
+    // written out rather than calls (a call with a non-Smi number boxes it): each add goes to the
+    // pending slot when the sum stays safe, else through addT / addH, which fold it exactly
+    const fn = st.fn;
+    let v = fn[maker]! + pq;
+    if (v <= MAX_UNITS) fn[maker] = v; else st.addFilled(maker, pq);
+    v = fn[taker]! + pq;
+    if (v <= MAX_UNITS) fn[taker] = v; else st.addFilled(taker, pq);
     const kn = f.notionalExp;
-    const kf = f.feeExp;
-    const bq = buyer.payBal;
-    bq.addT(kn, -pq);
-    bq.addT(kf, -(takerIsBuyer ? tf : mf));
-    const sq = seller.getBal;
-    sq.addT(kn, pq);
-    sq.addT(kf, -(takerIsBuyer ? mf : tf));
-    fees.b.addT(kf, mf);
-    fees.b.addT(kf, tf);
-    if (mf === 0 && tf === 0) {
-      makerFee = takerFee = 0n;
-    } else {
-      const pqB = BigInt(pq);
-      makerFee = mf === 0 ? 0n : pqB * feeFactor(f, mBps);
-      takerFee = tf === 0 ? 0n : pqB * feeFactor(f, tBps);
-    }
+    const bf = takerIsBuyer ? tf : mf;
+    const sf = takerIsBuyer ? mf : tf;
+    const bq = st.balances[st.payBal[buyer]!]!;
+    let a = bq.pt;
+    v = a[kn]! - pq;
+    if (v >= -MAX_UNITS) a[kn] = v; else bq.addT(kn, -pq);
+    v = a[kf]! - bf;
+    if (v >= -MAX_UNITS) a[kf] = v; else bq.addT(kf, -bf);
+    bq.dirty = true;
+    const sq = st.balances[st.getBal[seller]!]!;
+    a = sq.pt;
+    v = a[kn]! + pq;
+    if (v <= MAX_UNITS) a[kn] = v; else sq.addT(kn, pq);
+    v = a[kf]! - sf;
+    if (v >= -MAX_UNITS) a[kf] = v; else sq.addT(kf, -sf);
+    sq.dirty = true;
+    const fb = fees.b;
+    a = fb.pt;
+    v = a[kf]! + mf;
+    if (v <= MAX_UNITS) a[kf] = v; else fb.addT(kf, mf);
+    v = a[kf]! + tf;
+    if (v <= MAX_UNITS) a[kf] = v; else fb.addT(kf, tf);
+    fb.dirty = true;
   } else {
+    big = true;
     const pqB = mulUnits(p, q);
     if (pq <= MAX_UNITS) {
-      maker.addFilled(pq);
-      taker.addFilled(pq);
+      st.addFilled(maker, pq);
+      st.addFilled(taker, pq);
     } else {
-      maker.fnBig += pqB;
-      taker.fnBig += pqB;
+      st.setFnBig(maker, st.fnBig(maker) + pqB);
+      st.setFnBig(taker, st.fnBig(taker) + pqB);
     }
     const notional = pqB * f.notionalFactor;
     makerFee = pqB * feeFactor(f, mBps);
     takerFee = pqB * feeFactor(f, tBps);
-    buyer.payBal.addBigT(-(notional + (takerIsBuyer ? takerFee : makerFee)));
-    seller.getBal.addBigT(notional - (takerIsBuyer ? makerFee : takerFee));
+    st.balances[st.payBal[buyer]!]!.addBigT(-(notional + (takerIsBuyer ? takerFee : makerFee)));
+    st.balances[st.getBal[seller]!]!.addBigT(notional - (takerIsBuyer ? makerFee : takerFee));
     fees.b.addBigT(makerFee + takerFee);
   }
   // buyer: the hold is re-sized to what the rest of the order needs (it only shrinks, by at least
   // what was paid, so the available funds never drop here); base arrives
-  if (buyer.hStd) {
+  if ((st.flags[buyer]! & HSTD) !== 0) {
     // standard parts of price x remaining shrink by price x q (safe: no more than they were)
-    const n = buyer.price * q;
-    const bp = buyer.payBal;
-    bp.addH(buyer.hExp, -n);
-    const nf = n * (buyer.makerBps > buyer.takerBps ? buyer.makerBps : buyer.takerBps);
-    if (nf !== 0) bp.addH(buyer.fExp, -nf);
+    const n = st.price[buyer]! * q;
+    const bp = st.balances[st.payBal[buyer]!]!;
+    const ph = bp.ph;
+    const he = st.hExp[buyer]!;
+    let w = ph[he]! - n;
+    if (w >= -MAX_UNITS) ph[he] = w; else bp.addH(he, -n);
+    const bmb = st.makerBps[buyer]!;
+    const btb = st.takerBps[buyer]!;
+    const nf = n * (bmb > btb ? bmb : btb);
+    if (nf !== 0) {
+      const fe = st.fExp[buyer]!;
+      w = ph[fe]! - nf;
+      if (w >= -MAX_UNITS) ph[fe] = w; else bp.addH(fe, -nf);
+    }
+    bp.dirty = true;
   } else {
-    rehold(buyer, f);
+    rehold(st, buyer, f);
   }
   const kb = f.baseExp;
-  buyer.getBal.addT(kb, q);
+  st.balances[st.getBal[buyer]!]!.addT(kb, q);
   // seller: delivers base out of its hold
-  const sb = seller.payBal;
+  const sb = st.balances[st.payBal[seller]!]!;
   sb.addT(kb, -q);
-  if (seller.hStd) {
+  if ((st.flags[seller]! & HSTD) !== 0) {
     sb.addH(kb, -q);
   } else {
     const x = BigInt(q) * f.baseUnit;
-    seller.hBig -= x;
+    st.setHBig(seller, st.hBig(seller) - x);
     sb.addBigH(-x);
   }
 
   ms.lastPrice = p;
-  events.push({
-    type: 'Trade',
-    tid: s.nextId++,
-    symbol: mk.symbol,
-    price: p,
-    amount: q,
-    takerSide: taker.side,
-    makerOrderId: maker.id,
-    takerOrderId: taker.id,
-    makerAccount: maker.account,
-    takerAccount: taker.account,
-    makerFee,
-    takerFee,
-    feeCurrency: mk.quote,
-    time,
-  });
+  const names = st.accountNames;
+  events.trade(s.nextId++, mk.symbol, p, q, takerIsBuyer ? 'buy' : 'sell', st.id[maker]!, st.id[taker]!, names[st.account[maker]!]!, names[st.account[taker]!]!,
+    big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote, time);
   ms.book.reduced(maker, q);
-  if (maker.remaining === 0) {
-    maker.resting = false;
+  if (remaining[maker] === 0) {
+    st.flags[maker] &= ~RESTING;
     close(s, maker);
-    events.push({ type: 'OrderFilled', order: recordOf(maker, false, undefined, time) });
-    recycle(s, maker);
+    events.orderFilled(st.at(maker), time);
+    st.release(maker);
   }
-  if (taker.remaining === 0) {
+  if (remaining[taker] === 0) {
     close(s, taker);
-    events.push({ type: 'OrderFilled', order: recordOf(taker, false, undefined, time) });
-    recycle(s, taker);
+    events.orderFilled(st.at(taker), time);
+    st.release(taker);
   }
 }
 
 /** put a buy order whose hold is not standard on the standard hold of its remaining amount */
-function rehold(o: Order, f: MarketFactors): void {
-  const b = o.payBal;
-  if (o.hBig !== 0n) b.addBigH(-o.hBig);
-  o.hBig = 0n;
-  o.hStd = true;
-  const r = o.remaining;
+function rehold(st: OrderStore, o: number, f: MarketFactors): void {
+  const b = st.balances[st.payBal[o]!]!;
+  const hBig = st.hBig(o);
+  if (hBig !== 0n) b.addBigH(-hBig);
+  st.setHBig(o, 0n);
+  st.flags[o] |= HSTD;
+  const r = st.remaining[o]!;
   if (r === 0) return;
-  const bps = o.makerBps > o.takerBps ? o.makerBps : o.takerBps;
-  const pq = o.price * r;
+  const mb = st.makerBps[o]!;
+  const tb = st.takerBps[o]!;
+  const bps = mb > tb ? mb : tb;
+  const price = st.price[o]!;
+  const pq = price * r;
   const fee = pq * bps;
   if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
-    b.addH(o.hExp, pq);
-    if (fee !== 0) b.addH(o.fExp, fee);
+    b.addH(st.hExp[o]!, pq);
+    if (fee !== 0) b.addH(st.fExp[o]!, fee);
   } else {
-    o.hStd = false;
-    o.hBig = buyHold(f, o.price, r, bps);
-    b.addBigH(o.hBig);
+    st.flags[o] &= ~HSTD;
+    const h = buyHold(f, price, r, bps);
+    st.setHBig(o, h);
+    b.addBigH(h);
   }
 }
 
 /** release everything an order holds */
-function releaseHold(o: Order): void {
-  const b = o.payBal;
-  const r = o.remaining;
-  if (o.hStd && r > 0) {
-    if (o.side === 'buy') {
-      const n = o.price * r;
-      b.addH(o.hExp, -n);
-      const nf = n * (o.makerBps > o.takerBps ? o.makerBps : o.takerBps);
-      if (nf !== 0) b.addH(o.fExp, -nf);
+function releaseHold(st: OrderStore, o: number): void {
+  const b = st.balances[st.payBal[o]!]!;
+  const r = st.remaining[o]!;
+  if ((st.flags[o]! & HSTD) !== 0 && r > 0) {
+    if (st.side[o] === BUY) {
+      const n = st.price[o]! * r;
+      b.addH(st.hExp[o]!, -n);
+      const mb = st.makerBps[o]!;
+      const tb = st.takerBps[o]!;
+      const nf = n * (mb > tb ? mb : tb);
+      if (nf !== 0) b.addH(st.fExp[o]!, -nf);
     } else {
-      b.addH(o.hExp, -r);
+      b.addH(st.hExp[o]!, -r);
     }
   }
-  if (o.hBig !== 0n) b.addBigH(-o.hBig);
-  o.hStd = false;
-  o.hBig = 0n;
+  const hBig = st.hBig(o);
+  if (hBig !== 0n) b.addBigH(-hBig);
+  st.flags[o] &= ~HSTD;
+  st.setHBig(o, 0n);
 }
 
-/** forget a no-longer-live order (its hold must already be zero) */
-function close(s: EngineState, o: Order): void {
-  s.orders.delete(o.id);
-  (o.aList as OpenOrderList | null)?.delete(o);
-}
-
-/**
- * Keep a closed order's object for the next order (fewer young objects that survive, so cheaper
- * minor GCs). Only once its final record is built; nothing reads it again: the engine hands a
- * spare out only at the start of the next PlaceOrder.
- */
-function recycle(s: EngineState, o: Order): void {
-  const pool = s.spareOrders;
-  if (pool.n < MAX_SPARE_ORDERS) pool.a[pool.n++] = o;
+/** forget a no-longer-live order (its hold must already be zero); its slot is released by the caller */
+function close(s: EngineState, o: number): void {
+  const st = s.store;
+  s.orders.delete(st.id[o]!);
+  if ((st.flags[o]! & LISTED) !== 0) (s.accountByIx[st.account[o]!]!.orderList as OpenOrderList).delete(o);
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
-export function cancelOrder(s: EngineState, o: Order, reason: CancelReason, time: number, events: EventSink): void {
-  const ms = s.markets.get(o.symbol)!;
-  if (o.resting) {
+export function cancelOrder(s: EngineState, o: number, reason: CancelReason, time: number, events: EngineSink): void {
+  const st = s.store;
+  const ms = s.marketByIx[st.market[o]!]!;
+  const flags = st.flags[o]!;
+  if ((flags & RESTING) !== 0) {
     ms.book.remove(o);
-    o.resting = false;
-  } else if (!o.triggered) {
+    st.flags[o] = flags & ~RESTING;
+  } else if ((flags & TRIGGERED) === 0) {
     const i = ms.stops.indexOf(o);
     if (i >= 0) ms.stops.splice(i, 1);
   }
-  releaseHold(o);
+  releaseHold(st, o);
   close(s, o);
-  events.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });
-  recycle(s, o);
+  events.orderCancelled(st.at(o), reason, time);
+  st.release(o);
 }
 
 /** Trigger stops whose condition the last trade price meets, oldest first, until none is left. */
-function runStops(s: EngineState, ms: MarketState, time: number, events: EventSink): void {
+function runStops(s: EngineState, ms: MarketState, time: number, events: EngineSink): void {
+  const st = s.store;
   for (;;) {
     const last = ms.lastPrice;
     if (ms.stops.length === 0 || last === 0) return;
-    const i = ms.stops.findIndex((o) => (o.side === 'buy' ? last >= o.stopPrice : last <= o.stopPrice));
+    const i = ms.stops.findIndex((o) => (st.side[o] === BUY ? last >= st.stopPrice[o]! : last <= st.stopPrice[o]!));
     if (i < 0) return;
     const o = ms.stops[i]!;
     ms.stops.splice(i, 1);
-    o.triggered = true;
-    events.push({ type: 'StopTriggered', orderId: o.id, symbol: o.symbol, time });
+    st.flags[o] |= TRIGGERED;
+    events.stopTriggered(st.id[o]!, ms.market.symbol, time);
     execute(s, ms, o, time, events);
   }
 }

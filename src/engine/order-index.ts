@@ -1,131 +1,156 @@
 /**
- * Indexes of open orders, built for the matching hot path.
+ * Indexes of open orders (slots of the order store), built for the matching hot path.
  *
- * `OrderIndex` maps order id -> order. Ids come from one increasing counter, so it is a paged
- * array (4096 slots a page) instead of a hash map: get/set/delete are an index away and cost no
- * rehashing; a page is dropped when its last order closes. Iteration is in id order.
- * `OpenOrderList` is one account's open orders: an intrusive doubly linked list threaded through
- * the orders (fields aPrev/aNext/aList), so adding and removing allocate nothing.
- * Both offer the subset of the Map/Set API the rest of the code uses.
+ * `OrderIndex` maps order id -> slot. Ids come from one increasing counter, so it is a paged
+ * Int32Array (4096 ids a page, slot + 1 per entry, 0 = none) instead of a hash map: get/set/delete
+ * are an index away and allocate nothing but a page now and then; an emptied page is dropped (and
+ * kept for reuse). Readers get the Map-like view of `OpenOrders` (orders as OrderRef views, in id
+ * order). `OpenOrderList` is one account's open orders: an intrusive doubly linked list threaded
+ * through the store's aPrev/aNext columns, so adding and removing allocate nothing.
+ *
+ * Invariants: an id is in the index iff its order is open; every open order is in its account's
+ * list (flag LISTED), and in no other.
  */
-import type { Order } from './order.js';
+import { LISTED, NONE, type OrderRef, type OrderStore } from './order-store.js';
 
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
 const MASK = PAGE - 1;
+const MAX_ID = 2 ** 31 * PAGE;
 
 export class OrderIndex {
-  private readonly pages: (Array<Order | undefined> | undefined)[] = [];
+  private readonly pages: (Int32Array | undefined)[] = [];
   private readonly counts: number[] = [];
-  /** emptied pages kept for reuse (a new page would be a large young object that survives) */
-  private readonly sparePages: Array<Order | undefined>[] = [];
+  private readonly sparePages: Int32Array[] = [];
   private n = 0;
+
+  constructor(readonly store: OrderStore) {}
 
   get size(): number {
     return this.n;
   }
 
-  get(id: number): Order | undefined {
+  /** the slot of an open order, NONE when the id names no open order */
+  slot(id: number): number {
     const p = this.pages[id >>> PAGE_BITS];
-    return p === undefined ? undefined : p[id & MASK];
+    return p === undefined || !(id >= 0 && id < MAX_ID) ? NONE : p[id & MASK]! - 1;
   }
 
-  has(id: number): boolean {
-    return this.get(id) !== undefined;
-  }
-
-  set(id: number, o: Order): this {
-    if (!Number.isSafeInteger(id) || id < 0 || id >= 2 ** 31 * PAGE) throw new RangeError(`order id out of range: ${id}`);
+  setSlot(id: number, slot: number): void {
+    if (!Number.isSafeInteger(id) || id < 0 || id >= MAX_ID) throw new RangeError(`order id out of range: ${id}`);
     const k = id >>> PAGE_BITS;
     let p = this.pages[k];
     if (p === undefined) {
-      p = this.pages[k] = this.sparePages.pop() ?? new Array<Order | undefined>(PAGE).fill(undefined);
+      p = this.pages[k] = this.sparePages.pop() ?? new Int32Array(PAGE);
       this.counts[k] = 0;
     }
-    if (p[id & MASK] === undefined) {
+    if (p[id & MASK] === 0) {
       this.counts[k]!++;
       this.n++;
     }
-    p[id & MASK] = o;
-    return this;
+    p[id & MASK] = slot + 1;
   }
 
   delete(id: number): boolean {
     const k = id >>> PAGE_BITS;
     const p = this.pages[k];
-    if (p === undefined || p[id & MASK] === undefined) return false;
-    p[id & MASK] = undefined;
+    if (p === undefined || p[id & MASK] === 0) return false;
+    p[id & MASK] = 0;
     this.n--;
     if (--this.counts[k]! === 0) {
       this.pages[k] = undefined;
-      if (this.sparePages.length < 16) this.sparePages.push(p); // all its slots are undefined again
+      if (this.sparePages.length < 16) this.sparePages.push(p); // all its entries are 0 again
     }
     return true;
   }
 
-  *values(): IterableIterator<Order> {
+  // ---- readers (views) ----
+
+  get(id: number): OrderRef | undefined {
+    const s = this.slot(id);
+    return s === NONE ? undefined : this.store.view(s);
+  }
+
+  has(id: number): boolean {
+    return this.slot(id) !== NONE;
+  }
+
+  /** slots of the open orders, in id order */
+  *slots(): IterableIterator<number> {
     for (const p of this.pages) {
       if (p === undefined) continue;
-      for (const o of p) if (o !== undefined) yield o;
+      for (let i = 0; i < PAGE; i++) if (p[i] !== 0) yield p[i]! - 1;
     }
   }
 
+  *values(): IterableIterator<OrderRef> {
+    for (const s of this.slots()) yield this.store.view(s);
+  }
+
   *keys(): IterableIterator<number> {
-    for (const o of this.values()) yield o.id;
+    for (const s of this.slots()) yield this.store.id[s]!;
   }
 
-  *entries(): IterableIterator<[number, Order]> {
-    for (const o of this.values()) yield [o.id, o];
+  *entries(): IterableIterator<[number, OrderRef]> {
+    for (const s of this.slots()) yield [this.store.id[s]!, this.store.view(s)];
   }
 
-  [Symbol.iterator](): IterableIterator<[number, Order]> {
+  [Symbol.iterator](): IterableIterator<[number, OrderRef]> {
     return this.entries();
   }
 }
 
 export class OpenOrderList {
-  private head: Order | null = null;
-  private tail: Order | null = null;
+  private head = NONE;
+  private tail = NONE;
   private n = 0;
+
+  /** `account`: the index of the account whose orders these are */
+  constructor(private readonly store: OrderStore, readonly account: number) {}
 
   get size(): number {
     return this.n;
   }
 
-  has(o: Order): boolean {
-    return o.aList === this;
+  has(o: OrderRef): boolean {
+    const st = this.store;
+    return (st.flags[o.slot]! & LISTED) !== 0 && st.account[o.slot] === this.account;
   }
 
-  add(o: Order): this {
-    if (o.aList === this) return this;
-    o.aList = this;
-    o.aNext = null;
-    o.aPrev = this.tail;
-    if (this.tail === null) this.head = o; else this.tail.aNext = o;
-    this.tail = o;
+  /** append slot s, an open order of this account that is in no list */
+  add(s: number): void {
+    const st = this.store;
+    st.flags[s] = st.flags[s]! | LISTED;
+    st.aNext[s] = NONE;
+    st.aPrev[s] = this.tail;
+    if (this.tail === NONE) this.head = s; else st.aNext[this.tail] = s;
+    this.tail = s;
     this.n++;
-    return this;
   }
 
-  delete(o: Order): boolean {
-    if (o.aList !== this) return false;
-    if (o.aPrev === null) this.head = o.aNext; else o.aPrev.aNext = o.aNext;
-    if (o.aNext === null) this.tail = o.aPrev; else o.aNext.aPrev = o.aPrev;
-    o.aPrev = o.aNext = null;
-    o.aList = null;
+  /** take slot s, which is in this list, out of it */
+  delete(s: number): void {
+    const st = this.store;
+    const p = st.aPrev[s]!;
+    const x = st.aNext[s]!;
+    if (p === NONE) this.head = x; else st.aNext[p] = x;
+    if (x === NONE) this.tail = p; else st.aPrev[x] = p;
+    st.flags[s] = st.flags[s]! & ~LISTED;
     this.n--;
-    return true;
   }
 
-  *values(): IterableIterator<Order> {
-    for (let o = this.head; o !== null; ) {
-      const next = o.aNext; // allow deleting while iterating
-      yield o;
-      o = next;
-    }
+  /** the slots, oldest first (a copy: the caller may change the list while using it) */
+  slots(): number[] {
+    const out: number[] = [];
+    for (let s = this.head; s !== NONE; s = this.store.aNext[s]!) out.push(s);
+    return out;
   }
 
-  [Symbol.iterator](): IterableIterator<Order> {
+  *values(): IterableIterator<OrderRef> {
+    for (const s of this.slots()) yield this.store.view(s);
+  }
+
+  [Symbol.iterator](): IterableIterator<OrderRef> {
     return this.values();
   }
 }

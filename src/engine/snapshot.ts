@@ -6,10 +6,11 @@
  * re-imported in that order, which preserves time priority exactly. Bigints travel as strings.
  */
 import type { MarketStatus } from '../domain/symbols.js';
-import { Engine, type EngineOptions } from './engine.js';
-import { balanceOf, POW10N, type Account } from './ledger.js';
+import { addAccount, Engine, type EngineOptions } from './engine.js';
+import { balanceOf, POW10N } from './ledger.js';
 import { OpenOrderList } from './order-index.js';
-import { Order, type ExecOption, type OrderKind, type Side } from './order.js';
+import { BUY, HSTD, KINDS, NONE, OPTIONS, RESTING, SELL, TRIGGERED, type OrderRef } from './order-store.js';
+import type { ExecOption, OrderKind, Side } from './order.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -26,33 +27,58 @@ export interface EngineSnapshot {
   markets: { symbol: string; status: MarketStatus; lastPrice: number; bids: OrderTuple[]; asks: OrderTuple[]; stops: OrderTuple[] }[];
 }
 
-function tuple(o: Order): OrderTuple {
+function tuple(o: OrderRef): OrderTuple {
   return [o.id, o.account, o.session, o.side, o.kind, o.price, o.stopPrice, o.amount, o.remaining, o.filledNotional.toString(),
     o.option, o.clientOrderId ?? null, o.time, o.makerBps, o.takerBps, o.hold.toString()];
 }
 
-function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boolean): Order {
-  const acct = engine.state.accounts.get(t[1]);
-  const ms = engine.state.markets.get(symbol);
+/** put a snapshot order into a new slot of the engine's store; returns the slot */
+function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boolean): number {
+  const s = engine.state;
+  const acct = s.accounts.get(t[1]);
+  const ms = s.markets.get(symbol);
   if (acct === undefined || ms === undefined) throw new Error(`snapshot order ${t[0]} names an unknown account or market`);
   const m = ms.market;
   const f = ms.factors;
   const buy = t[3] === 'buy';
-  const o = new Order(t[0], t[1], t[2], symbol, t[3], t[4], t[5], t[6], t[7], t[8], t[10], t[11] ?? undefined, t[12], t[13], t[14],
-    balanceOf(acct, buy ? m.quote : m.base), balanceOf(acct, buy ? m.base : m.quote), buy ? f.notionalExp : f.baseExp, f.feeExp, triggered);
+  const st = s.store;
+  const o = st.alloc();
+  st.flags[o] = triggered ? TRIGGERED : 0;
+  st.id[o] = t[0];
+  st.account[o] = acct.ix;
+  st.session[o] = st.sessionOf(t[2]);
+  st.market[o] = ms.ix;
+  st.side[o] = buy ? BUY : SELL;
+  st.kind[o] = KINDS.indexOf(t[4]);
+  st.price[o] = t[5];
+  st.stopPrice[o] = t[6];
+  st.amount[o] = t[7];
+  st.remaining[o] = t[8];
+  st.option[o] = OPTIONS.indexOf(t[10]);
+  st.setClientOrderId(o, t[11] ?? undefined);
+  st.time[o] = t[12];
+  st.makerBps[o] = t[13];
+  st.takerBps[o] = t[14];
+  st.payBal[o] = st.balanceOf(balanceOf(acct, buy ? m.quote : m.base));
+  st.getBal[o] = st.balanceOf(balanceOf(acct, buy ? m.base : m.quote));
+  st.hExp[o] = buy ? f.notionalExp : f.baseExp;
+  st.fExp[o] = f.feeExp;
+  st.prev[o] = NONE;
+  st.next[o] = NONE;
   const fn = BigInt(t[9]);
-  if (fn <= BigInt(Number.MAX_SAFE_INTEGER)) o.fn = Number(fn);
-  else o.fnBig = fn;
+  st.fn[o] = 0;
+  if (fn <= BigInt(Number.MAX_SAFE_INTEGER)) st.fn[o] = Number(fn);
+  else st.setFnBig(o, fn);
   // the hold in its usual parts when it has the usual value, else as one bigint (balances are restored separately)
   const hold = BigInt(t[15]);
-  const bps = Math.max(o.makerBps, o.takerBps);
-  const hN = buy ? o.price * o.remaining : o.remaining;
+  const bps = Math.max(t[13], t[14]);
+  const hN = buy ? t[5] * t[8] : t[8];
   const hF = buy ? hN * bps : 0;
   if (hN <= Number.MAX_SAFE_INTEGER && hF <= Number.MAX_SAFE_INTEGER &&
-    BigInt(hN) * POW10N[o.hExp]! + BigInt(hF) * POW10N[o.fExp]! === hold) {
-    o.hStd = true;
+    BigInt(hN) * POW10N[st.hExp[o]!]! + BigInt(hF) * POW10N[f.feeExp]! === hold) {
+    st.flags[o] |= HSTD;
   } else {
-    o.hBig = hold;
+    st.setHBig(o, hold);
   }
   return o;
 }
@@ -67,7 +93,7 @@ export function exportState(engine: Engine): EngineSnapshot {
     const asks: OrderTuple[] = [];
     ms.book.scan('buy', (o) => (bids.push(tuple(o)), true));
     ms.book.scan('sell', (o) => (asks.push(tuple(o)), true));
-    markets.push({ symbol, status: ms.status, lastPrice: ms.lastPrice, bids, asks, stops: ms.stops.map(tuple) });
+    markets.push({ symbol, status: ms.status, lastPrice: ms.lastPrice, bids, asks, stops: ms.stops.map((o) => tuple(s.store.view(o))) });
   }
   return {
     version: SNAPSHOT_VERSION,
@@ -92,16 +118,16 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
   const engine = new Engine({ ...opts, ...snap.config, firstId: snap.nextId });
   const s = engine.state;
   for (const a of snap.accounts) {
-    const acct: Account = { id: a.id, makerBps: a.makerBps, takerBps: a.takerBps, balances: new Map(), orderList: undefined, lastMarket: undefined, lastBase: undefined, lastQuote: undefined };
+    const acct = addAccount(s, a.id, a.makerBps, a.takerBps);
     for (const [c, total, held] of a.balances) {
       const b = balanceOf(acct, c);
       b.total = BigInt(total);
       b.held = BigInt(held);
     }
-    s.accounts.set(a.id, acct);
   }
   for (const [c, v] of snap.fees) s.feesCollected.set(c, BigInt(v));
-  const all: Order[] = [];
+  const all: number[] = [];
+  const st = s.store;
   for (const m of snap.markets) {
     const ms = s.markets.get(m.symbol);
     if (ms === undefined) throw new Error(`snapshot names unknown market ${m.symbol}`);
@@ -110,7 +136,7 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
     for (const t of [...m.bids, ...m.asks]) {
       const o = fromTuple(engine, t, m.symbol, true);
       ms.book.add(o);
-      o.resting = true;
+      st.flags[o] |= RESTING;
       all.push(o);
     }
     for (const t of m.stops) {
@@ -119,11 +145,13 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
       all.push(o);
     }
   }
-  all.sort((a, b) => a.id - b.id);
+  all.sort((a, b) => st.id[a]! - st.id[b]!);
   for (const o of all) {
-    s.orders.set(o.id, o);
-    let set = s.accountOrders.get(o.account);
-    if (set === undefined) s.accountOrders.set(o.account, (set = new OpenOrderList()));
+    s.orders.setSlot(st.id[o]!, o);
+    const acct = s.accountByIx[st.account[o]!]!;
+    let set = s.accountOrders.get(acct.id);
+    if (set === undefined) s.accountOrders.set(acct.id, (set = new OpenOrderList(st, acct.ix)));
+    acct.orderList = set;
     set.add(o);
   }
   return engine;

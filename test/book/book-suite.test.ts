@@ -7,24 +7,79 @@ import { describe, it } from 'node:test';
 import type { Book, BookFactory, Level } from '../../src/engine/book/book.js';
 import { FastBook } from '../../src/engine/book/fast-book.js';
 import { NaiveBook } from '../../src/engine/book/naive-book.js';
-import type { Order, Side } from '../../src/engine/order.js';
+import { BUY, NONE, OrderStore, SELL, type OrderRef } from '../../src/engine/order-store.js';
+import type { Side } from '../../src/engine/order.js';
 
 const IMPLEMENTATIONS: { name: string; make: BookFactory }[] = [
   { name: 'FastBook', make: () => new FastBook() },
   { name: 'NaiveBook', make: () => new NaiveBook() },
 ];
 
-function order(id: number, side: Side, price: number, remaining: number): Order {
-  // cast: the book only uses id/side/price/remaining and its own prev/next/level links
-  return {
-    payBal: { total: 0n, held: 0n }, getBal: { total: 0n, held: 0n },
-    id, account: `acct${id % 3}`, session: 's', symbol: 'btcusd', side, kind: 'limit', price, stopPrice: 0, amount: remaining,
-    remaining, filledNotional: 0n, option: '', clientOrderId: undefined, time: id, makerBps: 10, takerBps: 35, hold: 0n,
-    triggered: true, resting: true, prev: null, next: null, level: null,
-  } as Order;
+/** every test order lives in this store (each book only touches the slots it was given) */
+const store = new OrderStore(4);
+
+/** a test's handle on one order: its slot, with the remaining amount settable as matching does */
+class T {
+  constructor(readonly slot: number) {}
+  get id(): number {
+    return store.id[this.slot]!;
+  }
+  get price(): number {
+    return store.price[this.slot]!;
+  }
+  get remaining(): number {
+    return store.remaining[this.slot]!;
+  }
+  set remaining(v: number) {
+    store.remaining[this.slot] = v;
+  }
+}
+const handles: T[] = [];
+
+function order(id: number, side: Side, price: number, remaining: number): T {
+  // the book only uses side/price/remaining and its own prev/next links
+  const s = store.alloc();
+  store.id[s] = id;
+  store.side[s] = side === 'buy' ? BUY : SELL;
+  store.price[s] = price;
+  store.amount[s] = remaining;
+  store.remaining[s] = remaining;
+  store.prev[s] = store.next[s] = NONE;
+  return (handles[s] = new T(s));
 }
 
-const ids = (b: Book, side: Side): number[] => {
+/** a book, attached to the test store, taking and giving handles */
+interface TB {
+  add(o: T): void;
+  remove(o: T): void;
+  reduced(o: T, qty: number): void;
+  best(side: Side): T | undefined;
+  levelAmount(side: Side, price: number): number;
+  depth(side: Side, limit: number): Level[];
+  scan(side: Side, visit: (o: OrderRef) => boolean): void;
+  size(): number;
+}
+
+function wrap(b: Book): TB {
+  b.attach(store);
+  return {
+    add: (o) => b.add(o.slot),
+    remove: (o) => b.remove(o.slot),
+    reduced: (o, q) => b.reduced(o.slot, q),
+    best: (side) => {
+      const s = b.bestSlot(side);
+      const v = b.best(side);
+      assert.equal(v?.slot ?? NONE, s, 'best() is the view of bestSlot()');
+      return s === NONE ? undefined : handles[s];
+    },
+    levelAmount: (side, price) => b.levelAmount(side, price),
+    depth: (side, limit) => b.depth(side, limit),
+    scan: (side, visit) => b.scan(side, visit),
+    size: () => b.size(),
+  };
+}
+
+const ids = (b: TB, side: Side): number[] => {
   const out: number[] = [];
   b.scan(side, (o) => (out.push(o.id), true));
   return out;
@@ -32,8 +87,8 @@ const ids = (b: Book, side: Side): number[] => {
 
 for (const { name, make } of IMPLEMENTATIONS) {
   describe(`Book contract [${name}]`, () => {
-    const book = (...orders: Order[]): Book => {
-      const b = make('btcusd');
+    const book = (...orders: T[]): TB => {
+      const b = wrap(make('btcusd'));
       for (const o of orders) b.add(o);
       return b;
     };
@@ -180,7 +235,7 @@ for (const { name, make } of IMPLEMENTATIONS) {
     });
 
     it('handles prices up to 2^53 - 1 and many levels in order', () => {
-      const b = make('x');
+      const b = wrap(make('x'));
       const prices = [Number.MAX_SAFE_INTEGER, 1, 500, 2, Number.MAX_SAFE_INTEGER - 1, 499];
       prices.forEach((p, i) => b.add(order(i + 1, 'sell', p, 1)));
       assert.deepEqual(b.depth('sell', 0).map((l) => l.price), [...prices].sort((x, y) => x - y));
@@ -197,9 +252,9 @@ describe('FastBook agrees with NaiveBook over a long random sequence', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return (seed >>> 8) % n;
     };
-    const fast = new FastBook();
-    const naive = new NaiveBook();
-    const live: [Order, Order][] = [];
+    const fast = wrap(new FastBook());
+    const naive = wrap(new NaiveBook());
+    const live: [T, T][] = [];
     let nextId = 1;
     for (let step = 0; step < steps; step++) {
       const op = rnd(10);
@@ -208,7 +263,7 @@ describe('FastBook agrees with NaiveBook over a long random sequence', () => {
         const price = priceOf(side, rnd, step);
         const amt = 1 + rnd(50);
         const id = nextId++;
-        const pair: [Order, Order] = [order(id, side, price, amt), order(id, side, price, amt)];
+        const pair: [T, T] = [order(id, side, price, amt), order(id, side, price, amt)];
         fast.add(pair[0]);
         naive.add(pair[1]);
         live.push(pair);

@@ -519,7 +519,8 @@ export function checkState(engine: Engine, model: Model): void {
     const bid = ms.book.best('buy');
     const ask = ms.book.best('sell');
     ok(bid === undefined || ask === undefined || bid.price < ask.price, `${sym} book crossed: bid ${bid?.price} >= ask ${ask?.price}`);
-    for (const o of ms.stops) {
+    for (const slot of ms.stops) {
+      const o = s.store.view(slot);
       ok(s.orders.get(o.id) === o && !o.triggered && !o.resting && o.kind === 'stop-limit' && o.symbol === sym, `stray stop ${o.id} in ${sym}`);
       ok(!stopReached(o.side, ms.lastPrice, o.stopPrice), `stop ${o.id} (${o.side} at ${o.stopPrice}) waits although last price is ${ms.lastPrice}`);
       n++;

@@ -2,11 +2,17 @@
  * The order-book contract. Two implementations share it and one test suite: the fast book
  * (fast-book.ts) used in production and a naive reference book (naive-book.ts) used to check it.
  *
+ * A book holds slots of the engine's order store (order-store.ts), which it is given by `attach`
+ * before first use; it reads their side, price and remaining amount there and, for the fast book,
+ * threads its FIFO lists through the store's prev/next columns. Readers outside the engine use
+ * `best` and `scan`, which hand out OrderRef views.
+ *
  * Invariants every implementation keeps: orders at a price are served first-in first-out;
  * `best(side)` is the highest bid / lowest ask and among equals the earliest added;
  * the book never holds an order with remaining == 0; level totals equal the sum of their orders.
  */
-import type { Order, Side } from '../order.js';
+import type { OrderRef, OrderStore } from '../order-store.js';
+import type { Side } from '../order.js';
 
 export interface Level {
   price: number;
@@ -15,25 +21,31 @@ export interface Level {
 }
 
 export interface Book {
-  /** add at the back of its price level; order.remaining > 0 */
-  add(order: Order): void;
+  /** the store whose slots this book holds (called once, before anything else) */
+  attach(store: OrderStore): void;
+  /** add at the back of its price level; remaining > 0 */
+  add(slot: number): void;
   /** take an order that is in the book out of it */
-  remove(order: Order): void;
-  /** the order that would trade first on this side */
-  best(side: Side): Order | undefined;
-  /** tell the book `order.remaining` dropped by `qty` (already applied); removes it at zero */
-  reduced(order: Order, qty: number): void;
+  remove(slot: number): void;
+  /** the slot of the order that would trade first on this side, NONE (-1) when the side is empty */
+  bestSlot(side: Side): number;
+  /** tell the book the order's remaining dropped by `qty` (already applied); removes it at zero */
+  reduced(slot: number, qty: number): void;
   /** total resting amount at a price on a side (0 when none) */
   levelAmount(side: Side, price: number): number;
   /** aggregated levels from the best outwards; limit 0 = all */
   depth(side: Side, limit: number): Level[];
   /**
-   * visit orders on a side in priority order until the visitor returns false.
+   * visit slots on a side in priority order until the visitor returns false.
    * The visitor must not change the book.
    */
-  scan(side: Side, visit: (o: Order) => boolean): void;
+  scanSlots(side: Side, visit: (slot: number) => boolean): void;
   /** number of resting orders on both sides */
   size(): number;
+  /** the order that would trade first on this side (a view) */
+  best(side: Side): OrderRef | undefined;
+  /** scanSlots, with views */
+  scan(side: Side, visit: (o: OrderRef) => boolean): void;
 }
 
 export type BookFactory = (symbol: string) => Book;

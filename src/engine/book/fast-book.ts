@@ -6,16 +6,18 @@
  * The index is a window array of WINDOW consecutive prices (placed around the first price seen,
  * and re-placed whenever the side becomes empty) with a Map for the prices outside it, so looking
  * a level up near the touch is an array index. Dropped level objects are kept for reuse.
- * Each level is an intrusive doubly linked FIFO list threaded through the orders themselves, so
- * adding, cancelling and filling an order are O(1) apart from creating or deleting a level
- * (binary search + splice over the active prices).
+ * Each level is an intrusive doubly linked FIFO list of slots threaded through the order store's
+ * prev/next columns, so adding, cancelling and filling an order are O(1) apart from creating or
+ * deleting a level (binary search + splice over the active prices); an order's level is found
+ * again from its price (a window index away).
  */
-import type { Order, Side } from '../order.js';
+import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
+import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
 
 class PriceLevel {
-  head: Order | null = null;
-  tail: Order | null = null;
+  head = NONE;
+  tail = NONE;
   amount = 0;
   count = 0;
   constructor(public price: number) {}
@@ -37,7 +39,7 @@ class BookSide {
   private nSpare = 0;
   /** active levels sorted by price, best last */
   readonly sorted: PriceLevel[] = [];
-  constructor(private readonly isBid: boolean) {}
+  constructor(private readonly isBid: boolean, private readonly store: OrderStore) {}
 
   /** index at which `price` sits or should be inserted to keep the order */
   private indexOf(price: number): number {
@@ -82,34 +84,43 @@ class BookSide {
     return level;
   }
 
-  add(o: Order): void {
-    let level = this.level(o.price);
+  add(o: number): void {
+    const st = this.store;
+    const price = st.price[o]!;
+    let level = this.level(price);
     if (level === undefined) {
-      level = this.newLevel(o.price);
+      level = this.newLevel(price);
       const a = this.sorted;
       const last = a.length - 1;
       // common case: new best price
-      if (last < 0 || (this.isBid ? o.price > a[last]!.price : o.price < a[last]!.price)) a.push(level);
-      else a.splice(this.indexOf(o.price), 0, level);
+      if (last < 0 || (this.isBid ? price > a[last]!.price : price < a[last]!.price)) a.push(level);
+      else a.splice(this.indexOf(price), 0, level);
     }
-    o.level = level;
-    o.next = null;
-    o.prev = level.tail;
-    if (level.tail === null) level.head = o; else level.tail.next = o;
+    const tail = level.tail;
+    st.next[o] = NONE;
+    st.prev[o] = tail;
+    if (tail === NONE) level.head = o; else st.next[tail] = o;
     level.tail = o;
-    level.amount += o.remaining;
+    level.amount += st.remaining[o]!;
     level.count++;
   }
 
-  unlink(o: Order, amount: number): void {
-    const level = o.level as PriceLevel;
-    if (o.prev === null) level.head = o.next; else o.prev.next = o.next;
-    if (o.next === null) level.tail = o.prev; else o.next.prev = o.prev;
-    o.prev = o.next = null;
-    o.level = null;
+  unlink(o: number, amount: number): void {
+    const st = this.store;
+    const level = this.level(st.price[o]!)!;
+    const p = st.prev[o]!;
+    const n = st.next[o]!;
+    if (p === NONE) level.head = n; else st.next[p] = n;
+    if (n === NONE) level.tail = p; else st.prev[n] = p;
+    st.prev[o] = st.next[o] = NONE;
     level.amount -= amount;
     level.count--;
     if (level.count === 0) this.dropLevel(level);
+  }
+
+  /** the level holding an order of this side at `price` */
+  levelOf(price: number): PriceLevel {
+    return this.level(price)!;
   }
 
   private dropLevel(level: PriceLevel): void {
@@ -120,7 +131,7 @@ class BookSide {
     } else {
       this.far.delete(level.price);
     }
-    level.head = level.tail = null;
+    level.head = level.tail = NONE;
     level.amount = 0;
     if (this.nSpare < SPARE_LEVELS) this.spare[this.nSpare++] = level;
     const a = this.sorted;
@@ -128,41 +139,53 @@ class BookSide {
     else a.splice(this.indexOf(level.price), 1);
   }
 
-  best(): Order | undefined {
+  best(): number {
     const a = this.sorted;
-    return a.length === 0 ? undefined : a[a.length - 1]!.head!;
+    return a.length === 0 ? NONE : a[a.length - 1]!.head;
   }
 }
 
 export class FastBook implements Book {
-  private readonly bids = new BookSide(true);
-  private readonly asks = new BookSide(false);
+  private bids!: BookSide;
+  private asks!: BookSide;
+  private store!: OrderStore;
   private count = 0;
+
+  attach(store: OrderStore): void {
+    this.store = store;
+    this.bids = new BookSide(true, store);
+    this.asks = new BookSide(false, store);
+  }
 
   private side(s: Side): BookSide {
     return s === 'buy' ? this.bids : this.asks;
   }
 
-  add(o: Order): void {
-    this.side(o.side).add(o);
+  private sideOf(slot: number): BookSide {
+    return this.store.side[slot] === 0 ? this.bids : this.asks;
+  }
+
+  add(slot: number): void {
+    this.sideOf(slot).add(slot);
     this.count++;
   }
 
-  remove(o: Order): void {
-    this.side(o.side).unlink(o, o.remaining);
+  remove(slot: number): void {
+    this.sideOf(slot).unlink(slot, this.store.remaining[slot]!);
     this.count--;
   }
 
-  best(side: Side): Order | undefined {
+  bestSlot(side: Side): number {
     return this.side(side).best();
   }
 
-  reduced(o: Order, qty: number): void {
-    if (o.remaining === 0) {
-      this.side(o.side).unlink(o, qty);
+  reduced(slot: number, qty: number): void {
+    const st = this.store;
+    if (st.remaining[slot] === 0) {
+      this.sideOf(slot).unlink(slot, qty);
       this.count--;
     } else {
-      (o.level as PriceLevel).amount -= qty;
+      this.sideOf(slot).levelOf(st.price[slot]!).amount -= qty;
     }
   }
 
@@ -181,16 +204,26 @@ export class FastBook implements Book {
     return out;
   }
 
-  scan(side: Side, visit: (o: Order) => boolean): void {
+  scanSlots(side: Side, visit: (slot: number) => boolean): void {
     const a = this.side(side).sorted;
+    const next = this.store.next;
     for (let i = a.length - 1; i >= 0; i--) {
-      for (let o = a[i]!.head; o !== null; o = o.next) {
-        if (!visit(o)) return;
+      for (let s = a[i]!.head; s !== NONE; s = next[s]!) {
+        if (!visit(s)) return;
       }
     }
   }
 
   size(): number {
     return this.count;
+  }
+
+  best(side: Side): OrderRef | undefined {
+    const s = this.bestSlot(side);
+    return s === NONE ? undefined : this.store.view(s);
+  }
+
+  scan(side: Side, visit: (o: OrderRef) => boolean): void {
+    this.scanSlots(side, (s) => visit(this.store.view(s)));
   }
 }

@@ -1,69 +1,90 @@
 /**
  * The reference order book: deliberately simple, obviously correct, slow.
- * Keeps each side as a plain array in arrival order and searches it on every question.
+ * Keeps each side as a plain array of slots in arrival order and searches it on every question.
  * It exists so the fast book can be checked against it (same suite, same random flows).
  */
-import type { Order, Side } from '../order.js';
+import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
+import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
 
 export class NaiveBook implements Book {
-  private readonly sides: Record<Side, Order[]> = { buy: [], sell: [] };
+  private readonly sides: Record<Side, number[]> = { buy: [], sell: [] };
+  private store!: OrderStore;
+
+  attach(store: OrderStore): void {
+    this.store = store;
+  }
 
   private better(side: Side, a: number, b: number): boolean {
     return side === 'buy' ? a > b : a < b;
   }
 
-  /** orders of a side in priority order (price, then arrival) */
-  private sorted(side: Side): Order[] {
-    const arr = this.sides[side].map((o, i) => ({ o, i }));
-    arr.sort((x, y) => (x.o.price === y.o.price ? x.i - y.i : this.better(side, x.o.price, y.o.price) ? -1 : 1));
-    return arr.map((x) => x.o);
+  private sideOf(slot: number): Side {
+    return this.store.side[slot] === 0 ? 'buy' : 'sell';
   }
 
-  add(o: Order): void {
-    this.sides[o.side].push(o);
+  /** slots of a side in priority order (price, then arrival) */
+  private sorted(side: Side): number[] {
+    const price = this.store.price;
+    const arr = this.sides[side].map((s, i) => ({ s, i }));
+    arr.sort((x, y) => (price[x.s] === price[y.s] ? x.i - y.i : this.better(side, price[x.s]!, price[y.s]!) ? -1 : 1));
+    return arr.map((x) => x.s);
   }
 
-  remove(o: Order): void {
-    const arr = this.sides[o.side];
-    const i = arr.indexOf(o);
-    if (i < 0) throw new Error(`order ${o.id} not in book`);
+  add(slot: number): void {
+    this.sides[this.sideOf(slot)].push(slot);
+  }
+
+  remove(slot: number): void {
+    const arr = this.sides[this.sideOf(slot)];
+    const i = arr.indexOf(slot);
+    if (i < 0) throw new Error(`order ${this.store.id[slot]} not in book`);
     arr.splice(i, 1);
   }
 
-  best(side: Side): Order | undefined {
-    return this.sorted(side)[0];
+  bestSlot(side: Side): number {
+    return this.sorted(side)[0] ?? NONE;
   }
 
-  reduced(o: Order, _qty: number): void {
-    if (o.remaining === 0) this.remove(o);
+  reduced(slot: number, _qty: number): void {
+    if (this.store.remaining[slot] === 0) this.remove(slot);
   }
 
   levelAmount(side: Side, price: number): number {
     let sum = 0;
-    for (const o of this.sides[side]) if (o.price === price) sum += o.remaining;
+    for (const s of this.sides[side]) if (this.store.price[s] === price) sum += this.store.remaining[s]!;
     return sum;
   }
 
   depth(side: Side, limit: number): Level[] {
     const out: Level[] = [];
-    for (const o of this.sorted(side)) {
+    for (const s of this.sorted(side)) {
+      const price = this.store.price[s]!;
       const last = out[out.length - 1];
-      if (last !== undefined && last.price === o.price) {
-        last.amount += o.remaining;
+      if (last !== undefined && last.price === price) {
+        last.amount += this.store.remaining[s]!;
         last.count++;
       } else {
-        out.push({ price: o.price, amount: o.remaining, count: 1 });
+        out.push({ price, amount: this.store.remaining[s]!, count: 1 });
       }
     }
     return limit > 0 ? out.slice(0, limit) : out;
   }
 
-  scan(side: Side, visit: (o: Order) => boolean): void {
-    for (const o of this.sorted(side)) if (!visit(o)) return;
+  scanSlots(side: Side, visit: (slot: number) => boolean): void {
+    for (const s of this.sorted(side)) if (!visit(s)) return;
   }
 
   size(): number {
     return this.sides.buy.length + this.sides.sell.length;
+  }
+
+  best(side: Side): OrderRef | undefined {
+    const s = this.bestSlot(side);
+    return s === NONE ? undefined : this.store.view(s);
+  }
+
+  scan(side: Side, visit: (o: OrderRef) => boolean): void {
+    this.scanSlots(side, (s) => visit(this.store.view(s)));
   }
 }

@@ -1,0 +1,386 @@
+/**
+ * A flat event log: an `EngineSink` that appends each event as one row of typed-array columns, so
+ * recording events allocates nothing per event (the arrays grow by doubling and are reused after
+ * `clear()`). Strings are indexes into an interned table that survives `clear()`; bigints (deposit
+ * and withdrawal amounts, fees or filled notionals that are not safe integers) go to a side table.
+ *
+ * Row layout, by type (F = Float64 columns, I = Int32 columns; unused columns are 0):
+ *   ORDER_* (OrderAccepted / OrderFilled / OrderCancelled):
+ *     F: id, price, stopPrice, amount, executed, filledNotional (the number part), time, closedTime (NaN: none)
+ *     I: account$, session$, symbol$, side, kind, option, clientOrderId$ (-1: none), filledNotional big part # (-1: 0n), reason (-1: none)
+ *   TRADE: F: tid, price, amount, makerOrderId, takerOrderId, makerFee, takerFee, time
+ *          I: symbol$, takerSide, makerAccount$, takerAccount$, feeCurrency$, feeExp, makerFee big #, takerFee big # (-1: fees are the numbers x 10^feeExp)
+ *   STOP_TRIGGERED: F: orderId, time   I: symbol$
+ *   ACCOUNT_CREATED / FEES_CHANGED: I: account$, makerBps, takerBps
+ *   FUNDS_DEPOSITED / FUNDS_WITHDRAWN: I: account$, currency$, amount big #
+ *   MARKET_STATUS_CHANGED: I: symbol$, status
+ * ($ = index into the string table, # = index into the bigint table; codes below.)
+ *
+ * Invariants: `decode(r)` rebuilds exactly the `Event` that `Engine.apply` returns for that event
+ * (deep-equal, same key order); rows are in event order; a row never changes once written.
+ */
+import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
+import type { Event } from './events.js';
+import { feeOf } from './object-sink.js';
+import type { CancelReason, ExecOption, OrderKind, OrderRecord, Side } from './order.js';
+import type { EngineSink, OrderView } from './sink.js';
+
+export const ACCOUNT_CREATED = 0;
+export const FEES_CHANGED = 1;
+export const FUNDS_DEPOSITED = 2;
+export const FUNDS_WITHDRAWN = 3;
+export const MARKET_STATUS_CHANGED = 4;
+export const ORDER_ACCEPTED = 5;
+export const ORDER_FILLED = 6;
+export const ORDER_CANCELLED = 7;
+export const STOP_TRIGGERED = 8;
+export const TRADE = 9;
+
+const CACHE_MASK = 255;
+
+/** columns per row */
+export const NF = 8;
+export const NI = 9;
+
+export const SIDES: readonly Side[] = ['buy', 'sell'];
+export const KINDS: readonly OrderKind[] = ['limit', 'stop-limit', 'market'];
+export const OPTIONS: readonly ExecOption[] = ['', 'maker-or-cancel', 'immediate-or-cancel', 'fill-or-kill'];
+export const REASONS: readonly CancelReason[] = [
+  'Requested', 'MakerOrCancelWouldTake', 'ImmediateOrCancelWouldPost', 'FillOrKillWouldNotFill',
+  'SelfCrossPrevented', 'ExceedsPriceLimits', 'HeartbeatTimeout',
+];
+
+const sideCode = (s: Side): number => (s === 'buy' ? 0 : 1);
+const kindCode = (k: OrderKind): number => (k === 'limit' ? 0 : k === 'stop-limit' ? 1 : 2);
+const optionCode = (o: ExecOption): number => (o === '' ? 0 : OPTIONS.indexOf(o));
+
+export class FlatEventLog implements EngineSink {
+  /** rows written since the last clear */
+  count = 0;
+  private cap: number;
+  /** type code by row */
+  types: Uint8Array;
+  /** row r's Float64 columns are f[r * NF .. r * NF + NF - 1] */
+  f: Float64Array;
+  /** row r's Int32 columns are i[r * NI .. r * NI + NI - 1] */
+  i: Int32Array;
+  /** bigints referenced by rows since the last clear */
+  readonly bigs: bigint[] = [];
+  /** interned strings (kept across clears) */
+  readonly strings: string[] = [];
+  private readonly stringIx = new Map<string, number>();
+  private readonly cacheKey: (string | undefined)[] = new Array<string | undefined>(CACHE_MASK + 1).fill(undefined);
+  private readonly cacheIx = new Int32Array(CACHE_MASK + 1);
+  /** one-entry intern caches (symbols, sessions and fee currencies repeat from row to row) */
+  private lastS = '';
+  private lastSi = -1;
+  private lastT = '';
+  private lastTi = -1;
+  private lastC = '';
+  private lastCi = -1;
+
+  constructor(capacity = 64) {
+    this.cap = capacity;
+    this.types = new Uint8Array(capacity);
+    this.f = new Float64Array(capacity * NF);
+    this.i = new Int32Array(capacity * NI);
+  }
+
+  /** forget the rows (the string table stays) */
+  clear(): void {
+    this.count = 0;
+    if (this.bigs.length !== 0) this.bigs.length = 0;
+  }
+
+  /** the index of `s` in the string table */
+  intern(s: string): number {
+    // a direct-mapped cache in front of the Map, keyed by length and the last two characters
+    // (account names and the like differ there); a hit is a string comparison, not a hash lookup
+    const n = s.length;
+    const h = n === 0 ? 0 : (n * 31 + s.charCodeAt(n - 1) * 7 + (n > 1 ? s.charCodeAt(n - 2) : 0)) & CACHE_MASK;
+    if (this.cacheKey[h] === s) return this.cacheIx[h]!;
+    let x = this.stringIx.get(s);
+    if (x === undefined) {
+      x = this.strings.length;
+      this.strings.push(s);
+      this.stringIx.set(s, x);
+    }
+    this.cacheKey[h] = s;
+    this.cacheIx[h] = x;
+    return x;
+  }
+
+  /** intern through the cache of symbols */
+  private internS(s: string): number {
+    if (s === this.lastS) return this.lastSi;
+    const x = this.intern(s);
+    this.lastS = s;
+    this.lastSi = x;
+    return x;
+  }
+
+  /** intern through the cache of sessions */
+  private internT(s: string): number {
+    if (s === this.lastT) return this.lastTi;
+    const x = this.intern(s);
+    this.lastT = s;
+    this.lastTi = x;
+    return x;
+  }
+
+  /** intern through the cache of fee currencies */
+  private internC(s: string): number {
+    if (s === this.lastC) return this.lastCi;
+    const x = this.intern(s);
+    this.lastC = s;
+    this.lastCi = x;
+    return x;
+  }
+
+  private big(x: bigint): number {
+    this.bigs.push(x);
+    return this.bigs.length - 1;
+  }
+
+  /** start a row of type t whose writer sets every column itself: returns its index */
+  private rowAll(t: number): number {
+    if (this.count === this.cap) this.grow();
+    const r = this.count++;
+    this.types[r] = t;
+    return r;
+  }
+
+  /** start a row of type t: returns its index; every column is set to 0 */
+  private row(t: number): number {
+    const r = this.rowAll(t);
+    this.f.fill(0, r * NF, r * NF + NF);
+    this.i.fill(0, r * NI, r * NI + NI);
+    return r;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const t = new Uint8Array(cap);
+    t.set(this.types);
+    const f = new Float64Array(cap * NF);
+    f.set(this.f);
+    const i = new Int32Array(cap * NI);
+    i.set(this.i);
+    this.types = t;
+    this.f = f;
+    this.i = i;
+    this.cap = cap;
+  }
+
+  // ---- EngineSink ----
+
+  accountCreated(account: string, makerBps: number, takerBps: number): void {
+    this.bps(ACCOUNT_CREATED, account, makerBps, takerBps);
+  }
+
+  feesChanged(account: string, makerBps: number, takerBps: number): void {
+    this.bps(FEES_CHANGED, account, makerBps, takerBps);
+  }
+
+  private bps(t: number, account: string, makerBps: number, takerBps: number): void {
+    const b = this.row(t) * NI;
+    const i = this.i;
+    i[b] = this.intern(account);
+    i[b + 1] = makerBps;
+    i[b + 2] = takerBps;
+  }
+
+  fundsDeposited(account: string, currency: string, amount: bigint): void {
+    this.funds(FUNDS_DEPOSITED, account, currency, amount);
+  }
+
+  fundsWithdrawn(account: string, currency: string, amount: bigint): void {
+    this.funds(FUNDS_WITHDRAWN, account, currency, amount);
+  }
+
+  private funds(t: number, account: string, currency: string, amount: bigint): void {
+    const b = this.row(t) * NI;
+    const i = this.i;
+    i[b] = this.intern(account);
+    i[b + 1] = this.intern(currency);
+    i[b + 2] = this.big(amount);
+  }
+
+  marketStatusChanged(symbol: string, status: MarketStatus): void {
+    const b = this.row(MARKET_STATUS_CHANGED) * NI;
+    this.i[b] = this.intern(symbol);
+    this.i[b + 1] = MARKET_STATUSES.indexOf(status);
+  }
+
+  orderAccepted(o: OrderView): void {
+    this.order(ORDER_ACCEPTED, o, NaN, -1);
+  }
+
+  orderFilled(o: OrderView, time: number): void {
+    this.order(ORDER_FILLED, o, time, -1);
+  }
+
+  orderCancelled(o: OrderView, reason: CancelReason, time: number): void {
+    this.order(ORDER_CANCELLED, o, time, REASONS.indexOf(reason));
+  }
+
+  private order(t: number, o: OrderView, closedTime: number, reason: number): void {
+    const r = this.rowAll(t); // every column is written below
+    const f = this.f;
+    const bf = r * NF;
+    f[bf] = o.id;
+    f[bf + 1] = o.price;
+    f[bf + 2] = o.stopPrice;
+    f[bf + 3] = o.amount;
+    f[bf + 4] = o.amount - o.remaining;
+    f[bf + 5] = o.fn;
+    f[bf + 6] = o.time;
+    f[bf + 7] = closedTime;
+    const i = this.i;
+    const bi = r * NI;
+    i[bi] = this.intern(o.account);
+    i[bi + 1] = this.internT(o.session);
+    i[bi + 2] = this.internS(o.symbol);
+    i[bi + 3] = sideCode(o.side);
+    i[bi + 4] = kindCode(o.kind);
+    i[bi + 5] = optionCode(o.option);
+    const cid = o.clientOrderId;
+    i[bi + 6] = cid === undefined ? -1 : this.intern(cid);
+    i[bi + 7] = o.fnBig === 0n ? -1 : this.big(o.fnBig);
+    i[bi + 8] = reason;
+  }
+
+  stopTriggered(orderId: number, symbol: string, time: number): void {
+    const r = this.row(STOP_TRIGGERED);
+    this.f[r * NF] = orderId;
+    this.f[r * NF + 1] = time;
+    this.i[r * NI] = this.internS(symbol);
+  }
+
+  trade(
+    tid: number, symbol: string, price: number, amount: number, takerSide: Side,
+    makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
+    makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
+    feeCurrency: string, time: number,
+  ): void {
+    const r = this.rowAll(TRADE); // every column is written below
+    const f = this.f;
+    const bf = r * NF;
+    f[bf] = tid;
+    f[bf + 1] = price;
+    f[bf + 2] = amount;
+    f[bf + 3] = makerOrderId;
+    f[bf + 4] = takerOrderId;
+    f[bf + 5] = makerFee;
+    f[bf + 6] = takerFee;
+    f[bf + 7] = time;
+    const i = this.i;
+    const bi = r * NI;
+    i[bi] = this.internS(symbol);
+    i[bi + 1] = sideCode(takerSide);
+    i[bi + 2] = this.intern(makerAccount);
+    i[bi + 3] = this.intern(takerAccount);
+    i[bi + 4] = this.internC(feeCurrency);
+    i[bi + 5] = feeExp;
+    i[bi + 6] = bigFees ? this.big(makerFeeBig) : -1;
+    i[bi + 7] = bigFees ? this.big(takerFeeBig) : -1;
+    i[bi + 8] = 0;
+  }
+
+  // ---- reading back ----
+
+  /** the event of row r, as `Engine.apply` would have returned it */
+  decode(r: number): Event {
+    if (!(r >= 0 && r < this.count)) throw new RangeError(`no row ${r}`);
+    const f = this.f;
+    const i = this.i;
+    const bf = r * NF;
+    const bi = r * NI;
+    const str = (k: number): string => this.strings[i[bi + k]!]!;
+    const t = this.types[r]!;
+    switch (t) {
+      case ACCOUNT_CREATED:
+        return { type: 'AccountCreated', account: str(0), makerBps: i[bi + 1]!, takerBps: i[bi + 2]! };
+      case FEES_CHANGED:
+        return { type: 'FeesChanged', account: str(0), makerBps: i[bi + 1]!, takerBps: i[bi + 2]! };
+      case FUNDS_DEPOSITED:
+        return { type: 'FundsDeposited', account: str(0), currency: str(1), amount: this.bigs[i[bi + 2]!]! };
+      case FUNDS_WITHDRAWN:
+        return { type: 'FundsWithdrawn', account: str(0), currency: str(1), amount: this.bigs[i[bi + 2]!]! };
+      case MARKET_STATUS_CHANGED:
+        return { type: 'MarketStatusChanged', symbol: str(0), status: MARKET_STATUSES[i[bi + 1]!]! };
+      case ORDER_ACCEPTED:
+        return { type: 'OrderAccepted', order: this.record(r) };
+      case ORDER_FILLED:
+        return { type: 'OrderFilled', order: this.record(r) };
+      case ORDER_CANCELLED: {
+        const order = this.record(r);
+        return { type: 'OrderCancelled', order, reason: order.reason! };
+      }
+      case STOP_TRIGGERED:
+        return { type: 'StopTriggered', orderId: f[bf]!, symbol: str(0), time: f[bf + 1]! };
+      case TRADE: {
+        const big = i[bi + 6]! >= 0;
+        const exp = i[bi + 5]!;
+        return {
+          type: 'Trade',
+          tid: f[bf]!,
+          symbol: str(0),
+          price: f[bf + 1]!,
+          amount: f[bf + 2]!,
+          takerSide: SIDES[i[bi + 1]!]!,
+          makerOrderId: f[bf + 3]!,
+          takerOrderId: f[bf + 4]!,
+          makerAccount: str(2),
+          takerAccount: str(3),
+          makerFee: big ? this.bigs[i[bi + 6]!]! : feeOf(f[bf + 5]!, exp),
+          takerFee: big ? this.bigs[i[bi + 7]!]! : feeOf(f[bf + 6]!, exp),
+          feeCurrency: str(4),
+          time: f[bf + 7]!,
+        };
+      }
+      default:
+        throw new Error(`row ${r}: unknown event type ${t}`);
+    }
+  }
+
+  /** every row since the last clear, decoded */
+  events(): Event[] {
+    const out: Event[] = [];
+    for (let r = 0; r < this.count; r++) out.push(this.decode(r));
+    return out;
+  }
+
+  private record(r: number): OrderRecord {
+    const f = this.f;
+    const i = this.i;
+    const bf = r * NF;
+    const bi = r * NI;
+    const closed = f[bf + 7]!;
+    const reasonCode = i[bi + 8]!;
+    const reason = reasonCode < 0 ? undefined : REASONS[reasonCode]!;
+    const bigIx = i[bi + 7]!;
+    const fn = f[bf + 5]!;
+    const cid = i[bi + 6]!;
+    return {
+      id: f[bf]!,
+      account: this.strings[i[bi]!]!,
+      session: this.strings[i[bi + 1]!]!,
+      symbol: this.strings[i[bi + 2]!]!,
+      side: SIDES[i[bi + 3]!]!,
+      kind: KINDS[i[bi + 4]!]!,
+      price: f[bf + 1]!,
+      stopPrice: f[bf + 2]!,
+      amount: f[bf + 3]!,
+      executed: f[bf + 4]!,
+      filledNotional: bigIx < 0 ? BigInt(fn) : this.bigs[bigIx]! + BigInt(fn),
+      option: OPTIONS[i[bi + 5]!]!,
+      clientOrderId: cid < 0 ? undefined : this.strings[cid]!,
+      time: f[bf + 6]!,
+      isLive: this.types[r] === ORDER_ACCEPTED,
+      isCancelled: reason !== undefined,
+      reason,
+      closedTime: Number.isNaN(closed) ? undefined : closed,
+    };
+  }
+}
