@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     funds: { USD: '10000000', BTC: '1000' },
     keys: [{ roles: ['Trader'], label: 'http bench' }],
   }));
-  const running = await start({ port: 0, host: '127.0.0.1', dataDir, clock: 'system', accounts });
+  // BENCH_JOURNAL_WRITER=thread|worker picks the journal's writer (A/B runs); unset: the default
+  const journalWriter = process.env.BENCH_JOURNAL_WRITER || undefined;
+  const running = await start({ port: 0, host: '127.0.0.1', dataDir, clock: 'system', accounts, journalWriter });
   const keys: { key: string; secret: string; account: string }[] = [];
   for (const a of running.info().accounts) {
     if (!a.account.startsWith('bench-')) continue;

@@ -52,43 +52,35 @@
  * just as the engine's in-memory state runs ahead of the journal. An in-memory database is not
  * durable and is acknowledged right after its commit.
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, openSync, statSync, constants as fsConstants, close as fsClose } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, statSync, close as fsClose } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Command } from '../engine/commands.js';
-import type { Event } from '../engine/events.js';
 import type { JournalRow } from './codec.js';
+import {
+  JOURNAL_INSERT,
+  JournalFailedError,
+  JournalReads,
+  Listeners,
+  type CommitListener,
+  type CommittedEntry,
+  type JournalStats,
+  type Projection,
+  type SqliteDatabase,
+  type StoreJournal,
+} from './journal-api.js';
+import { openWal, walPathOf } from './wal-file.js';
+import { PlanRunner, type Plan } from './write-plan.js';
 
-export type SqliteDatabase = Database.Database;
-
-export interface CommittedEntry {
-  cmd: Command;
-  events: Event[];
-}
+export { JournalFailedError };
+export type { CommitListener, CommittedEntry, JournalWriter, Projection, SqliteDatabase, StoreJournal } from './journal-api.js';
 
 /** Runs inside the batch's transaction; throwing rolls the batch back and fails the journal. */
 export type ProjectionHook = (db: SqliteDatabase, batch: readonly CommittedEntry[]) => void;
-/** Runs after the batch committed (onWritten) or became durable (onCommitted); errors are reported and otherwise ignored. */
-export type CommitListener = (batch: readonly CommittedEntry[]) => void;
-
-/** What the sequencer needs from a journal (SQLite here; Postgres later). */
-export interface JournalWriter {
-  append(row: JournalRow, entry: CommittedEntry): Promise<void>;
-  /** set once a write failed; the journal accepts nothing afterwards */
-  readonly failed: Error | null;
-  onCommitted(fn: CommitListener): () => void;
-  /**
-   * true while a committed batch waits for its fsync (or its durable listeners are running): the
-   * sequencer then holds new commands back, so that when those listeners run the engine is
-   * exactly at the batch's last seq
-   */
-  readonly holding: boolean;
-  /** the (one) function called when `holding` turns false */
-  onReady(fn: () => void): void;
-}
 
 export interface SqliteJournalOptions {
+  /** a hook on the connection itself (tests); the exchange uses `project` */
   onCommit?: ProjectionHook;
+  /** projection rows built on this thread and written in the batch's transaction */
+  project?: Projection;
   /** where listener errors go (default console.error) */
   onListenerError?: (err: unknown) => void;
   /** the asynchronous fdatasync (default node:fs fdatasync; tests inject failures and delays) */
@@ -108,10 +100,6 @@ interface Batch {
   pending: Pending[];
 }
 
-export class JournalFailedError extends Error {
-  override name = 'JournalFailedError';
-}
-
 export function openDatabase(path: string, opts: { fileMustExist?: boolean } = {}): SqliteDatabase {
   const db = new Database(path, { fileMustExist: opts.fileMustExist === true });
   db.pragma('journal_mode = WAL');
@@ -121,21 +109,25 @@ export function openDatabase(path: string, opts: { fileMustExist?: boolean } = {
   return db;
 }
 
-export class SqliteJournal implements JournalWriter {
+export class SqliteJournal implements StoreJournal {
+  readonly writer = 'thread';
   readonly db: SqliteDatabase;
   /** since open: commit transactions (batches), commands in them, largest batch, WAL fsyncs */
-  readonly stats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0 };
+  readonly stats: JournalStats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0 };
   private pending: Pending[] = [];
   private scheduled = false;
   private closed = false;
   private _failed: Error | null = null;
   private lastAppended: number;
-  private readonly listeners: CommitListener[] = [];
-  private readonly writtenListeners: CommitListener[] = [];
+  private readonly listeners: Listeners;
+  private readonly writtenListeners: Listeners;
   private readonly onCommit: ProjectionHook | undefined;
+  private readonly project: Projection | undefined;
   private readonly onListenerError: (err: unknown) => void;
+  private readonly plans: PlanRunner;
+  private readonly reads: JournalReads;
   private readonly writeTx: (batch: Pending[], entries: CommittedEntry[]) => void;
-  private readonly stmtRange: Database.Statement<[number], JournalRow>;
+  private readonly asideTx: (plan: Plan) => void;
   /** path of the -wal file, or null when the database is not a file in WAL mode */
   private readonly walPath: string | null;
   private walFd = -1;
@@ -156,22 +148,34 @@ export class SqliteJournal implements JournalWriter {
   constructor(db: SqliteDatabase, opts: SqliteJournalOptions = {}) {
     this.db = db;
     this.onCommit = opts.onCommit;
+    this.project = opts.project;
     this.onListenerError = opts.onListenerError ?? ((e) => console.error('pollux: commit listener failed:', e));
+    this.listeners = new Listeners(this.onListenerError);
+    this.writtenListeners = new Listeners(this.onListenerError);
     this.fdatasync = opts.fdatasync ?? fdatasync;
-    db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, body TEXT NOT NULL)');
-    const insert = db.prepare<[number, number, string]>('INSERT INTO journal (seq, time, body) VALUES (?, ?, ?)');
+    this.reads = new JournalReads(db);
+    this.plans = new PlanRunner(db);
+    const insert = db.prepare<[number, number, string]>(JOURNAL_INSERT);
     this.writeTx = db.transaction((batch: Pending[], entries: CommittedEntry[]) => {
       for (const p of batch) insert.run(p.row.seq, p.row.time, p.row.body);
       if (this.onCommit !== undefined) this.onCommit(db, entries);
+      if (this.project !== undefined) {
+        const plan: Plan = [];
+        this.project(entries, plan);
+        this.plans.apply(plan);
+      }
     });
-    this.stmtRange = db.prepare<[number], JournalRow>('SELECT seq, time, body FROM journal WHERE seq > ? ORDER BY seq');
-    const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
-    this.walPath = !db.memory && db.name !== '' && mode === 'wal' ? `${resolve(db.name)}-wal` : null;
+    this.asideTx = db.transaction((plan: Plan) => this.plans.apply(plan));
+    this.walPath = walPathOf(db);
     this.lastAppended = this.lastSeq();
   }
 
   get failed(): Error | null {
     return this._failed;
+  }
+
+  define(sql: string, arity: number): number {
+    return this.plans.define(sql, arity);
   }
 
   /** highest committed seq (0 when empty) */
@@ -181,16 +185,16 @@ export class SqliteJournal implements JournalWriter {
 
   /** the last committed row's seq and time */
   last(): { seq: number; time: number } | undefined {
-    return this.db.prepare<[], { seq: number; time: number }>('SELECT seq, time FROM journal ORDER BY seq DESC LIMIT 1').get();
+    return this.reads.last();
   }
 
   firstSeq(): number {
-    return this.db.prepare<[], { seq: number }>('SELECT seq FROM journal ORDER BY seq LIMIT 1').get()?.seq ?? 0;
+    return this.reads.firstSeq();
   }
 
   /** committed rows with seq > afterSeq, in order (do not append while iterating) */
   rowsAfter(afterSeq: number): IterableIterator<JournalRow> {
-    return this.stmtRange.iterate(afterSeq);
+    return this.reads.rowsAfter(afterSeq);
   }
 
   get holding(): boolean {
@@ -208,7 +212,7 @@ export class SqliteJournal implements JournalWriter {
 
   /** Listen to durable batches (after their fsync), synchronously, in seq order. */
   onCommitted(fn: CommitListener): () => void {
-    return addListener(this.listeners, fn);
+    return this.listeners.add(fn);
   }
 
   /**
@@ -217,7 +221,14 @@ export class SqliteJournal implements JournalWriter {
    * in the same WAL after the batch and so can never survive a crash the batch did not).
    */
   onWritten(fn: CommitListener): () => void {
-    return addListener(this.writtenListeners, fn);
+    return this.writtenListeners.add(fn);
+  }
+
+  /** Write `plan` now in its own transaction (synchronous=FULL: durable when this returns). */
+  writeAside(plan: Plan): void {
+    if (plan.length === 0) return;
+    if (this.closed) throw new JournalFailedError('journal is closed');
+    this.asideTx(plan);
   }
 
   append(row: JournalRow, entry: CommittedEntry): Promise<void> {
@@ -272,7 +283,7 @@ export class SqliteJournal implements JournalWriter {
     this.stats.batches++;
     this.stats.commands += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
-    this.notify(this.writtenListeners, entries);
+    this.writtenListeners.notify(entries);
     const b: Batch = { entries, pending: batch };
     if (this.walPath === null) {
       this.delivering = true;
@@ -371,14 +382,7 @@ export class SqliteJournal implements JournalWriter {
    * the WAL's inode while the connection is open (see the header), so it is not re-checked per sync.
    */
   private walDescriptor(): number {
-    if (this.walFd >= 0) return this.walFd;
-    this.walFd = openSync(this.walPath!, fsConstants.O_RDONLY);
-    const dir = openSync(dirname(this.walPath!), fsConstants.O_RDONLY);
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    if (this.walFd < 0) this.walFd = openWal(this.walPath!);
     return this.walFd;
   }
 
@@ -395,19 +399,8 @@ export class SqliteJournal implements JournalWriter {
   }
 
   private durable(b: Batch): void {
-    this.notify(this.listeners, b.entries);
+    this.listeners.notify(b.entries);
     for (const p of b.pending) p.resolve();
-  }
-
-  private notify(list: CommitListener[], entries: readonly CommittedEntry[]): void {
-    if (list.length === 0) return;
-    for (const l of list.length === 1 ? list : [...list]) {
-      try {
-        l(entries);
-      } catch (e) {
-        this.onListenerError(e);
-      }
-    }
   }
 
   /**
@@ -423,12 +416,4 @@ export class SqliteJournal implements JournalWriter {
     for (const b of batches) for (const p of b.pending) p.reject(why());
     for (const p of pend) p.reject(why());
   }
-}
-
-function addListener(list: CommitListener[], fn: CommitListener): () => void {
-  list.push(fn);
-  return () => {
-    const i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
-  };
 }
