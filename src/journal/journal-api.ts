@@ -60,6 +60,9 @@ export interface JournalStats {
   commands: number;
   maxBatch: number;
   syncs: number;
+  /** time spent in batch transactions and in WAL fsyncs (ms, summed; on the writing thread) */
+  writeMs: number;
+  syncMs: number;
 }
 
 /** A journal as the exchange store uses it. */

@@ -52,6 +52,8 @@ const writeAside = db.transaction((plan: Plan) => plans.apply(plan));
 
 let walFd = -1;
 let syncs = 0;
+let writeMs = 0;
+let syncMs = 0;
 let failed = false;
 let closing = false;
 /** first written message not yet covered by an fsync (0: none), and the last written one */
@@ -71,6 +73,7 @@ function fail(at: number, e: unknown, what: 'write' | 'fsync'): void {
 function write(m: WriteMessage): void {
   if (m.defs !== undefined) plans.addDefs(m.defs);
   if (failed) return;
+  const t0 = performance.now();
   try {
     if (m.rows.length > 0 || m.plan.length > 0) writeBatch(m.rows, m.plan);
   } catch (e) {
@@ -85,6 +88,7 @@ function write(m: WriteMessage): void {
       reply({ t: 'warn', message: `journal worker: aside write failed: ${(e as Error).message}` });
     }
   }
+  writeMs += performance.now() - t0;
   if (firstUnsynced === 0) firstUnsynced = m.id;
   lastWritten = m.id;
 }
@@ -94,6 +98,7 @@ function syncWritten(): void {
   if (firstUnsynced === 0 || failed) return;
   const from = firstUnsynced;
   firstUnsynced = 0;
+  const t0 = performance.now();
   try {
     if (beforeSync !== undefined) beforeSync(init.hookData);
     if (walFd < 0) walFd = openWal(init.walPath);
@@ -103,7 +108,8 @@ function syncWritten(): void {
     return;
   }
   syncs++;
-  reply({ t: 'durable', upTo: lastWritten, syncs });
+  syncMs += performance.now() - t0;
+  reply({ t: 'durable', upTo: lastWritten, syncs, writeMs, syncMs });
 }
 
 function handle(m: ToWorker): void {

@@ -1,6 +1,8 @@
 /**
  * The SQLite journal: the durable, gap-free list of accepted commands, with pipelined group
- * commit (the batch fsync runs off the event loop).
+ * commit (the batch fsync runs off the event loop). This is the in-thread writer (the batch
+ * transaction runs on this thread); worker-journal.ts + journal-worker.ts run the very same
+ * transactions and fsync on a worker thread, and the argument below covers both (see there).
  *
  * Owns: the `journal` table (seq INTEGER PRIMARY KEY, time, body TEXT) of one SQLite database
  * opened in WAL mode, the batching of appends, and the fsync of the `-wal` file that makes a
@@ -10,9 +12,11 @@
  *   stops a second writer from interleaving);
  * - appends are written by ONE transaction per batch: those of one tick (flush scheduled with
  *   setImmediate), or, while an fsync runs, everything appended until it ends and in the poll
- *   phase after; the projection hook `onCommit(db, batch)` runs inside that transaction, so a
- *   projection (history) commits or rolls back with it; `onWritten` listeners (snapshots) run
- *   right after it, while the engine is exactly at the batch's last seq;
+ *   phase after; the projection rows (`project(batch, plan)`: history, accounts, nonces; and the
+ *   test hook `onCommit(db, batch)`) are written inside that transaction, so a projection
+ *   commits or rolls back with it; `onWritten` listeners (snapshots) run right after it, while
+ *   the engine is exactly at the batch's last seq; `writeAside` rows (snapshots, idle nonce
+ *   flushes) are their own transaction, with synchronous=FULL;
  * - durable before acknowledged: an append's promise resolves, and `onCommitted` listeners
  *   (market data, WebSocket, order events) see its batch, only after an fdatasync of the WAL file
  *   that STARTED after the batch's transaction had committed has completed. Batches become
@@ -47,6 +51,11 @@
  * authenticating requests; the sequencer holds their commands back (`holding`) until N's durable
  * listeners ran — so listeners that read the engine (WebSocket feed digests) see exactly the state
  * after N — then applies them, and they are committed as batch N+1 after that poll phase.
+ * With the worker writer the same holds, fact for fact: the worker's connection is another
+ * connection to the same database and WAL file, so it writes the same frames, its COMMIT is the
+ * same write() into the WAL, its own descriptor on the WAL is on the same inode (the main thread's
+ * read connection stays open, so the WAL is not deleted before the worker closes), and it reports
+ * a batch durable only after an fdatasync that it started after that batch's COMMIT returned.
  * Known limits: one writing process per database (not enforced beyond the primary key). Reads on
  * the same connection (history queries) can see a batch that is committed but not yet durable,
  * just as the engine's in-memory state runs ahead of the journal. An in-memory database is not
@@ -113,7 +122,7 @@ export class SqliteJournal implements StoreJournal {
   readonly writer = 'thread';
   readonly db: SqliteDatabase;
   /** since open: commit transactions (batches), commands in them, largest batch, WAL fsyncs */
-  readonly stats: JournalStats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0 };
+  readonly stats: JournalStats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0, writeMs: 0, syncMs: 0 };
   private pending: Pending[] = [];
   private scheduled = false;
   private closed = false;
@@ -266,6 +275,7 @@ export class SqliteJournal implements StoreJournal {
     this.pending = [];
     const entries = new Array<CommittedEntry>(batch.length);
     for (let i = 0; i < batch.length; i++) entries[i] = batch[i]!.entry;
+    const t0 = performance.now();
     try {
       if (this.walPath === null) this.writeTx(batch, entries);
       else {
@@ -280,6 +290,7 @@ export class SqliteJournal implements StoreJournal {
       this.fail(e, [{ entries, pending: batch }]);
       return;
     }
+    this.stats.writeMs += performance.now() - t0;
     this.stats.batches++;
     this.stats.commands += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
@@ -340,11 +351,15 @@ export class SqliteJournal implements StoreJournal {
     this.syncing = this.unsynced;
     this.unsynced = [];
     this.stats.syncs++;
+    this.syncStarted = performance.now();
     this.fdatasync(fd, this.afterSync);
   }
 
+  private syncStarted = 0;
+
   private synced(err: NodeJS.ErrnoException | null): void {
     this.syncsDone++;
+    this.stats.syncMs += performance.now() - this.syncStarted;
     if (this.closed) {
       if (this.walFd >= 0 && this.stats.syncs === this.syncsDone) {
         fsClose(this.walFd, () => undefined);

@@ -9,9 +9,11 @@
  * `onCommitted` calls. Reads use this thread's own connection (`db`).
  * Invariants:
  * - appended seqs are exactly lastSeq+1, ... (checked on append; the primary key checks again);
- * - a batch is whatever was appended in one tick, or while the previous batch was with the
- *   worker; it is handed over at most one at a time by the scheduled flush (`flush` and `close`
- *   may hand over more; the worker writes them in order). Its projection rows are built here, at
+ * - a batch is whatever was appended in one tick, or what the sequencer held while the previous
+ *   batch was with the worker (handed over as soon as that one is durable, before the replies to
+ *   it are written, so the worker's transaction runs while this thread writes them); batches are
+ *   handed over one at a time (`flush` and `close` may hand over more; the worker writes them in
+ *   order). Its projection rows are built here, at
  *   hand-over, and `onWritten` listeners (snapshots) run then too: the sequencer holds new
  *   commands while the journal is `holding` (from hand-over until the batch's durable listeners
  *   ran), so the engine is exactly at the batch's last seq at both moments;
@@ -77,7 +79,7 @@ export class WorkerJournal implements StoreJournal {
   readonly writer = 'worker';
   readonly db: SqliteDatabase;
   /** batches handed over, commands in them, largest batch, WAL fsyncs the worker did */
-  readonly stats: JournalStats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0 };
+  readonly stats: JournalStats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0, writeMs: 0, syncMs: 0 };
   private pending: Pending[] = [];
   private scheduled = false;
   private closing = false;
@@ -279,7 +281,11 @@ export class WorkerJournal implements StoreJournal {
   }
 
   private onMessage(m: FromWorker): void {
-    if (m.t === 'durable') this.durable(m.upTo, m.syncs);
+    if (m.t === 'durable') {
+      this.stats.writeMs = m.writeMs;
+      this.stats.syncMs = m.syncMs;
+      this.durable(m.upTo, m.syncs);
+    }
     else if (m.t === 'failed') {
       const err = Object.assign(new Error(`${m.what === 'fsync' ? 'WAL fsync' : 'batch write'} failed in the journal worker: ${m.message}`), { code: m.code });
       this.failInFlight(err);
@@ -306,12 +312,11 @@ export class WorkerJournal implements StoreJournal {
       this.delivering = false;
     }
     if (this.closing) return;
-    if (this.pending.length > 0 && !this.scheduled && this.batchesInFlight === 0) {
-      this.scheduled = true;
-      setImmediate(this.tick);
-    }
-    // the sequencer now applies what it held back; those appends go in the next batch
+    // the sequencer now applies what it held back (appending it), and that batch goes to the
+    // worker at once: the worker writes it while this thread sends the replies of the batch just
+    // made durable (their promise continuations run after this returns)
     if (!this.holding && this.ready !== undefined) this.ready();
+    if (this.pending.length > 0 && this.batchesInFlight === 0) this.flush();
   }
 
   private workerDied(e: Error): void {

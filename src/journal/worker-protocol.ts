@@ -45,7 +45,7 @@ export interface WriteMessage {
 export type ToWorker = WriteMessage | { t: 'close' };
 
 export type FromWorker =
-  | { t: 'durable'; upTo: number; syncs: number }
+  | { t: 'durable'; upTo: number; syncs: number; writeMs: number; syncMs: number }
   | { t: 'failed'; at: number; what: 'write' | 'fsync'; message: string; code?: string }
   | { t: 'warn'; message: string }
   | { t: 'closed' };
