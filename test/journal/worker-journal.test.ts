@@ -277,3 +277,30 @@ test('worker: snapshots are written after their batch; restart from snapshot + t
     store.close();
   }
 }));
+
+test('worker: key nonces reach the database by the idle timer and on close; a restart keeps them', withDir(async (dir) => {
+  const { Exchange } = await import('../../src/app/exchange.js');
+  let ex = Exchange.open({ dataDir: dir, clock: new VirtualClock(1_700_000_000_000), seed: 'nonces' });
+  assert.equal(ex.store.journal.writer, 'worker');
+  await ex.createAccount({ name: 'Nonce' });
+  const k = ex.createKey({ account: 'nonce' });
+  assert.equal(ex.keys.useNonce(k, 100, 0).ok, true);
+  const reader = new Database(join(dir, 'pollux.db'), { readonly: true });
+  try {
+    const stored = () => reader.prepare<[string], { last_nonce: string | null }>('SELECT last_nonce FROM api_key_state WHERE key = ?').get(k.key)?.last_nonce;
+    for (let i = 0; i < 200 && stored() !== '100'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(stored(), '100', 'the idle timer had the worker write the nonce');
+    assert.equal(ex.keys.useNonce(k, 101, 0).ok, true);
+  } finally {
+    reader.close();
+    ex.close(); // writes 101
+  }
+  ex = Exchange.open({ dataDir: dir, clock: new VirtualClock(1_700_000_000_000), seed: 'nonces' });
+  try {
+    const again = ex.keys.get(k.key)!;
+    assert.equal(ex.keys.useNonce(again, 101, 0).ok, false, 'the nonce written on close survived');
+    assert.equal(ex.keys.useNonce(again, 102, 0).ok, true);
+  } finally {
+    ex.close();
+  }
+}));
