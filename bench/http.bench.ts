@@ -31,7 +31,8 @@
  * all; also `-- --only X`), BENCH_BOOK_ORDERS (resting orders in
  * the seeded book, default 10000), BENCH_BOOK_LEVELS (price levels a side, default 500),
  * BENCH_POLLUX_NODE_ARGS (extra node flags for the Pollux children, e.g. "--cpu-prof
- * --cpu-prof-dir=/tmp/prof", for diagnosis).
+ * --cpu-prof-dir=/tmp/prof", for diagnosis), BENCH_JOURNAL_WRITER (`worker` or `thread`: which
+ * journal writer the Pollux children use, for A/B runs; default Pollux's default, the worker).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -210,10 +211,12 @@ interface PolluxOutcome {
   run: LoadResult;
   wl: GeminiWorkload;
   entry: string;
-  journal: { batches: number; commands: number; maxBatch: number; syncs: number };
+  journal: { batches: number; commands: number; maxBatch: number; syncs: number; writeMs: number; syncMs: number };
   openBefore: number;
   openAfter: number;
   rssMB: number;
+  /** server CPU during the measured run, ms: main thread, all threads (NaN when unknown) */
+  cpuMs: { main: number; all: number };
 }
 
 async function pollux(helloRps: number): Promise<PolluxOutcome> {
@@ -242,18 +245,26 @@ async function pollux(helloRps: number): Promise<PolluxOutcome> {
       await new Promise((r) => setTimeout(r, 300)); // let the warm-up's last in-flight requests finish
       wl.resetStats();
     }
-    const before = (await child.ask({ type: 'stats' }, 'stats')) as unknown as { journal: PolluxOutcome['journal']; openOrders: number };
+    type Stats = { journal: PolluxOutcome['journal']; openOrders: number; rssMB: number; cpuTicks?: { main: number; all: number } };
+    const before = (await child.ask({ type: 'stats' }, 'stats')) as unknown as Stats;
     const run = await runLoad({ ...spec, seconds: SECONDS });
     printRun('measured', run);
     await new Promise((r) => setTimeout(r, 300));
-    const after = (await child.ask({ type: 'stats' }, 'stats')) as unknown as { journal: PolluxOutcome['journal']; openOrders: number; rssMB: number };
+    const after = (await child.ask({ type: 'stats' }, 'stats')) as unknown as Stats;
     const journal = {
       batches: after.journal.batches - before.journal.batches,
       commands: after.journal.commands - before.journal.commands,
       maxBatch: after.journal.maxBatch,
       syncs: (after.journal.syncs ?? 0) - (before.journal.syncs ?? 0),
+      writeMs: (after.journal.writeMs ?? NaN) - (before.journal.writeMs ?? NaN),
+      syncMs: (after.journal.syncMs ?? NaN) - (before.journal.syncMs ?? NaN),
     };
-    return { run, wl, entry: String(ready.entry), journal, openBefore: before.openOrders, openAfter: after.openOrders, rssMB: after.rssMB };
+    // ticks are 10 ms; the stats exchange and the 300 ms pause add a little idle time, not CPU
+    const cpuMs = {
+      main: ((after.cpuTicks?.main ?? NaN) - (before.cpuTicks?.main ?? NaN)) * 10,
+      all: ((after.cpuTicks?.all ?? NaN) - (before.cpuTicks?.all ?? NaN)) * 10,
+    };
+    return { run, wl, entry: String(ready.entry), journal, openBefore: before.openOrders, openAfter: after.openOrders, rssMB: after.rssMB, cpuMs };
   } finally {
     await child.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -552,7 +563,13 @@ function reportPollux(px: PolluxOutcome, p: Row): boolean {
   console.log(
     `  journal during the measured run: ${int(px.journal.commands)} commands in ${int(px.journal.batches)} batches ` +
       `(${f1(px.journal.commands / px.journal.batches)} per batch; largest batch since start ${px.journal.maxBatch}), ` +
-      `${int(px.journal.syncs)} WAL fsyncs (${f1(px.journal.commands / px.journal.syncs)} commands per fsync); server RSS ${px.rssMB} MB`,
+      `${int(px.journal.syncs)} WAL fsyncs (${f1(px.journal.commands / px.journal.syncs)} commands per fsync); ` +
+      `mean batch transaction ${f3(px.journal.writeMs / px.journal.batches)} ms, mean fsync ${f3(px.journal.syncMs / px.journal.syncs)} ms; server RSS ${px.rssMB} MB`,
+  );
+  const n = px.run.result.requests.total;
+  console.log(
+    `  server CPU per request during the measured run: ${f1((px.cpuMs.all * 1000) / n)} µs in all threads, ` +
+      `${f1((px.cpuMs.main * 1000) / n)} µs on the main thread (${f1((px.cpuMs.main / 10) / px.run.result.duration)} % of a core)`,
   );
   if (st.failures.length > 0) {
     console.log(`  first ${st.failures.length} failed responses:`);

@@ -60,6 +60,8 @@ export interface StartExchangeOptions {
   masterKeys?: KeySpec[];
   /** Fastify request logging at this level (off by default) */
   logLevel?: string;
+  /** who writes the journal: 'worker' (default, a worker thread) or 'thread' (the main thread) */
+  journalWriter?: 'worker' | 'thread';
 }
 
 export interface ClockControl {
@@ -117,6 +119,7 @@ export async function startExchange(opts: StartExchangeOptions = {}): Promise<Ru
     accounts: opts.accounts,
     masterKeys: opts.masterKeys,
     logLevel: opts.logLevel,
+    journalWriter: opts.journalWriter,
     removeDataDirOnClose: temp && opts.keepDataDir !== true,
   });
   const ex = server.exchange;

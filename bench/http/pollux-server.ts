@@ -6,11 +6,13 @@
  * key each) and their keys are sent to the parent.
  *
  * Usage (by http.bench.ts): node pollux-server.js <dataDir> <accounts>
- * Messages: -> ready {port, url, entry, keys:[{key, secret, account}]}; <- stats -> stats {...};
+ * Messages: -> ready {port, url, entry, keys:[{key, secret, account}]}; <- stats -> stats {journal,
+ * openOrders, rssMB, cpuTicks: main thread and whole process};
  * <- seed-book {orders, levels} -> seeded {...} (places the book of http/book-seed.ts through the
  * programmatic API, `exchange.submit`, the same commands the REST adapter submits);
  * <- close -> (exits).
  */
+import { readFileSync } from 'node:fs';
 import { childFail } from './children.js';
 import { bookPlan, type SeedOrder } from './book-seed.js';
 
@@ -40,6 +42,20 @@ async function loadStarter(): Promise<{ start: Starter; entry: string }> {
   throw new Error('dist/src/index.js exports neither startExchange nor startServer');
 }
 
+/** CPU ticks (utime + stime, 10 ms each) of the main thread and of the whole process (Linux; NaN elsewhere) */
+function cpuTicks(): { main: number; all: number } {
+  const ticks = (path: string): number => {
+    try {
+      const s = readFileSync(path, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]);
+    } catch {
+      return NaN;
+    }
+  };
+  return { main: ticks(`/proc/self/task/${process.pid}/stat`), all: ticks('/proc/self/stat') };
+}
+
 async function main(): Promise<void> {
   const [dataDir, nArg] = process.argv.slice(2);
   if (dataDir === undefined) throw new Error('usage: pollux-server.js <dataDir> <accounts>');
@@ -51,7 +67,9 @@ async function main(): Promise<void> {
     funds: { USD: '10000000', BTC: '1000' },
     keys: [{ roles: ['Trader'], label: 'http bench' }],
   }));
-  const running = await start({ port: 0, host: '127.0.0.1', dataDir, clock: 'system', accounts });
+  // BENCH_JOURNAL_WRITER=thread|worker picks the journal's writer (A/B runs); unset: the default
+  const journalWriter = process.env.BENCH_JOURNAL_WRITER || undefined;
+  const running = await start({ port: 0, host: '127.0.0.1', dataDir, clock: 'system', accounts, journalWriter });
   const keys: { key: string; secret: string; account: string }[] = [];
   for (const a of running.info().accounts) {
     if (!a.account.startsWith('bench-')) continue;
@@ -103,7 +121,7 @@ async function main(): Promise<void> {
     } else if (m.type === 'stats') {
       let open = 0;
       for (const k of keys) open += ex.engine.openOrders(k.account).length;
-      process.send!({ type: 'stats', journal: { ...ex.store.journal.stats }, openOrders: open, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
+      process.send!({ type: 'stats', journal: { ...ex.store.journal.stats }, openOrders: open, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), cpuTicks: cpuTicks() });
     } else if (m.type === 'close') {
       void running.close().then(
         () => process.exit(0),

@@ -5,8 +5,8 @@
  * transaction that makes them durable (so it can never disagree with the engine after a crash).
  * Balances and orders live in the engine; this only answers "who is this account".
  */
-import type { SqliteDatabase } from '../journal/sqlite-journal.js';
-import type { CommittedEntry } from '../journal/sqlite-journal.js';
+import type { CommittedEntry, SqliteDatabase } from '../journal/journal-api.js';
+import type { Plan, PlanStatements } from '../journal/write-plan.js';
 
 export interface AccountInfo {
   /** short name: the account id everywhere */
@@ -29,16 +29,17 @@ export class AccountDirectory {
   private readonly byId = new Map<string, AccountInfo>();
   private readonly insert;
 
-  constructor(db: SqliteDatabase) {
+  /** `statements`: the journal's, which writes the rows `project` puts in a batch's plan */
+  constructor(db: SqliteDatabase, statements: PlanStatements) {
     db.exec(`CREATE TABLE IF NOT EXISTS accounts (
       account TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, created INTEGER NOT NULL
     ) STRICT`);
-    this.insert = db.prepare(`INSERT INTO accounts VALUES (?,?,?,?)`);
+    this.insert = statements.define(`INSERT INTO accounts VALUES (?,?,?,?)`, 4);
     for (const r of db.prepare(`SELECT * FROM accounts ORDER BY created, rowid`).all() as AccountInfo[]) this.byId.set(r.account, r);
   }
 
-  /** journal projection hook: record the accounts a committed batch created */
-  onCommit(batch: readonly CommittedEntry[]): void {
+  /** journal projection: the accounts a batch created (rows in `plan`, and in memory at once) */
+  project(batch: readonly CommittedEntry[], plan: Plan): void {
     for (const { cmd, events } of batch) {
       if (cmd.type !== 'CreateAccount' || events.length === 0) continue;
       const info: AccountInfo = {
@@ -47,7 +48,7 @@ export class AccountDirectory {
         type: cmd.accountType ?? 'exchange',
         created: cmd.time,
       };
-      this.insert.run(info.account, info.name, info.type, info.created);
+      plan.push(this.insert, info.account, info.name, info.type, info.created);
       this.byId.set(info.account, info);
     }
   }

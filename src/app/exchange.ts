@@ -6,7 +6,9 @@
  * (REST, WebSocket, FIX, CLI) call `submit` for every state change and read the rest directly.
  * Invariants: all state changes go through the sequencer; key nonces and last-seen times are
  * written in the same transaction as the next journal batch (or by a short timer when none
- * comes); a heartbeat expiry is an `ExpireSession` command like any other.
+ * comes); a heartbeat expiry is an `ExpireSession` command like any other. The projections
+ * (history, accounts, nonces) only build rows on this thread; the journal's writer (by default a
+ * worker thread) writes them.
  */
 import type { Market } from '../domain/symbols.js';
 import type { EngineOptions } from '../engine/engine.js';
@@ -14,6 +16,8 @@ import type { CommandBody } from '../engine/commands.js';
 import { createHistory, type History } from '../journal/history.js';
 import { openExchangeStore, type ExchangeStore } from '../journal/recovery.js';
 import type { SqliteDatabase } from '../journal/sqlite-journal.js';
+import type { JournalWriterKind } from '../journal/recovery.js';
+import type { Plan } from '../journal/write-plan.js';
 import { AccountDirectory, shortNameOf, type AccountInfo } from './accounts.js';
 import { SystemClock, type Clock } from './clock.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS, HeartbeatMonitor } from './heartbeat.js';
@@ -37,6 +41,11 @@ export interface ExchangeOptions {
   /** makes generated API keys reproducible */
   seed?: string;
   snapshotEvery?: number;
+  /**
+   * who writes the journal of a file database: 'worker' (default: a worker thread runs the batch
+   * transactions and the WAL fsync) or 'thread' (this thread commits, libuv's pool fsyncs)
+   */
+  journalWriter?: JournalWriterKind;
   engineOptions?: Omit<EngineOptions, 'markets'>;
   warn?: (msg: string) => void;
 }
@@ -81,15 +90,16 @@ export class Exchange {
       snapshotEvery: opts.snapshotEvery,
       clock: this.clock,
       warn: opts.warn,
-      onOpen: (db: SqliteDatabase) => {
-        history = createHistory(db);
-        keys = new KeyStore(db, opts.seed);
-        accounts = new AccountDirectory(db);
+      writer: opts.journalWriter ?? 'worker',
+      onOpen: (db: SqliteDatabase, journal) => {
+        history = createHistory(db, journal);
+        keys = new KeyStore(db, journal, opts.seed);
+        accounts = new AccountDirectory(db, journal);
       },
-      onCommit: (db, batch) => {
-        history!.onCommit(db, batch);
-        accounts!.onCommit(batch);
-        keys!.flush();
+      project: (batch, plan) => {
+        history!.project(batch, plan);
+        accounts!.project(batch, plan);
+        keys!.project(plan);
       },
     });
     this.history = history!;
@@ -99,9 +109,9 @@ export class Exchange {
     // being committed they carry every dirty key (keys.flush in onCommit), so the timer waits for
     // an idle journal instead of adding a synchronous fsync between them
     const journal = this.store.journal;
-    const flushKeys = journal.db.transaction(() => this.keys.flush());
+    journal.onCommitted((batch) => this.history.settle(batch)); // durable, so committed: read from the table now
     this.nonceTimer = setInterval(() => {
-      if (this.keys.hasDirty && !this.closed && journal.idle) flushKeys();
+      if (this.keys.hasDirty && !this.closed && journal.idle) this.flushKeys();
     }, 50);
     this.nonceTimer.unref();
     this.heartbeats = new HeartbeatMonitor({
@@ -175,7 +185,14 @@ export class Exchange {
     this.closed = true;
     this.heartbeats.stop();
     clearInterval(this.nonceTimer);
-    this.store.journal.db.transaction(() => this.keys.flush())();
+    this.flushKeys();
     this.store.close();
+  }
+
+  /** dirty nonces outside a batch: written by the journal's writer as an aside */
+  private flushKeys(): void {
+    const plan: Plan = [];
+    this.keys.project(plan);
+    if (this.store.journal.failed === null) this.store.journal.writeAside(plan);
   }
 }

@@ -8,10 +8,13 @@
  *   server time.
  * Invariants: a key's last nonce only grows; it is written to the database in the same
  * transaction as the journal batch that follows it (see Exchange), or by a short timer when no
- * command follows, so a restart does not reopen replay of anything acknowledged.
+ * command follows, so a restart does not reopen replay of anything acknowledged. Those writes go
+ * through the journal's writer (this thread or its worker); a new key is written at once, with
+ * synchronous=FULL, on this thread's connection (rare, and durable before it is handed out).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { SqliteDatabase } from '../journal/sqlite-journal.js';
+import type { SqliteDatabase } from '../journal/journal-api.js';
+import type { Plan, PlanStatements } from '../journal/write-plan.js';
 
 export type Role = 'Trader' | 'FundManager' | 'Auditor' | 'Administrator';
 export const ROLES: readonly Role[] = ['Trader', 'FundManager', 'Auditor', 'Administrator'];
@@ -79,7 +82,8 @@ export class KeyStore {
   private readonly insertKey;
   private readonly upsertState;
 
-  constructor(private readonly db: SqliteDatabase, private readonly seed?: string) {
+  /** `statements`: the journal's, which writes nonce state (`project`); `db` is read at start and takes new keys */
+  constructor(private readonly db: SqliteDatabase, statements: PlanStatements, private readonly seed?: string) {
     db.exec(`CREATE TABLE IF NOT EXISTS api_keys (
       key TEXT PRIMARY KEY, secret TEXT NOT NULL, account TEXT, scope TEXT NOT NULL, roles TEXT NOT NULL,
       require_heartbeat INTEGER NOT NULL, time_nonce INTEGER NOT NULL, label TEXT NOT NULL, created INTEGER NOT NULL
@@ -88,8 +92,8 @@ export class KeyStore {
       key TEXT PRIMARY KEY, last_nonce TEXT, last_seen INTEGER
     ) STRICT`);
     this.insertKey = db.prepare(`INSERT INTO api_keys VALUES (?,?,?,?,?,?,?,?,?)`);
-    this.upsertState = db.prepare(`INSERT INTO api_key_state (key, last_nonce, last_seen) VALUES (?,?,?)
-      ON CONFLICT(key) DO UPDATE SET last_nonce = excluded.last_nonce, last_seen = excluded.last_seen`);
+    this.upsertState = statements.define(`INSERT INTO api_key_state (key, last_nonce, last_seen) VALUES (?,?,?)
+      ON CONFLICT(key) DO UPDATE SET last_nonce = excluded.last_nonce, last_seen = excluded.last_seen`, 3);
     for (const r of db.prepare(`SELECT * FROM api_keys ORDER BY created, rowid`).all() as Record<string, unknown>[]) {
       const k: ApiKey = {
         key: r.key as string,
@@ -180,11 +184,11 @@ export class KeyStore {
     return this.lastSeen.get(key);
   }
 
-  /** write changed nonces / last-seen times; call inside the journal's transaction */
-  flush(): void {
+  /** put changed nonces / last-seen times in `plan` (a journal batch's, or an aside) */
+  project(plan: Plan): void {
     if (this.dirty.size === 0) return;
     for (const key of this.dirty) {
-      this.upsertState.run(key, this.lastNonce.get(key)?.toString() ?? null, this.lastSeen.get(key) ?? null);
+      plan.push(this.upsertState, key, this.lastNonce.get(key)?.toString() ?? null, this.lastSeen.get(key) ?? null);
     }
     this.dirty.clear();
   }

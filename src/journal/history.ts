@@ -4,9 +4,12 @@
  * Owns: the tables `history_orders` (final record of every closed order), `history_trades` (every
  * Trade event, both sides), `history_fills` (one row per account side of a trade: the maker's and
  * the taker's) and `history_open_cids` (client order ids of still-open orders, so a fill can carry
- * its order's client id although the Trade event does not). The journal calls `onCommit` inside the
- * transaction that commits each batch, so the history is exactly as durable as the journal and is
- * rolled back with it; that is also why nothing is cached in memory here.
+ * its order's client id although the Trade event does not), and the reads. The rows a batch adds
+ * (history-projection.ts) are written by the journal inside the transaction that commits the batch
+ * (`project`, in-thread or in the journal's worker; `onCommit` on this connection when there is no
+ * journal), so the history is exactly as durable as the journal and is rolled back with it; that
+ * is also why nothing is cached in memory here. Reads run on the main thread's connection: after an
+ * acknowledgement its batch is committed and visible there.
  *
  * Invariants: money and ids are INTEGER (price units, amount units, ids: JS safe integers) or TEXT
  * (bigints: filledNotional, fees, as decimal strings); tables are STRICT, so nothing is ever REAL.
@@ -26,15 +29,12 @@
  * Gemini's maxima.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Command } from '../engine/commands.js';
-import type { Event, Trade } from '../engine/events.js';
+import type { Trade } from '../engine/events.js';
+import { historyProjection, type CommittedEntry, type HistoryProjection } from './history-projection.js';
+import { PlanRunner, type Plan, type PlanStatements } from './write-plan.js';
 import type { CancelReason, ExecOption, OrderKind, OrderRecord, Side } from '../engine/order.js';
 
-/** One committed command and the events the engine produced for it. */
-export interface CommittedEntry {
-  readonly cmd: Command;
-  readonly events: readonly Event[];
-}
+export type { CommittedEntry };
 
 /** Which `limit` rows a list picks; results are newest first either way. */
 export type HistoryWindow = 'newest' | 'oldest';
@@ -96,8 +96,12 @@ export interface Fill {
 }
 
 export interface History {
-  /** Record a committed batch. Call inside the journal's transaction (wraps itself in one if not). */
+  /** Put a batch's rows in the journal's plan (written in the batch's transaction). */
+  readonly project: HistoryProjection;
+  /** Record a committed batch on the store's own connection (no `statements` given). Call inside the journal's transaction (wraps itself in one if not). */
   onCommit(db: BetterSqlite3.Database, batch: readonly CommittedEntry[]): void;
+  /** `batch` is durable, so its rows are committed: lookups stop looking at it in memory */
+  settle(batch: readonly CommittedEntry[]): void;
   closedOrder(id: number): OrderRecord | undefined;
   closedOrdersByAccount(account: string, q: ClosedOrdersQuery): OrderRecord[];
   /** the newest closed order of `account` with that client order id */
@@ -254,6 +258,30 @@ function orderOf(r: OrderRow): OrderRecord {
   };
 }
 
+/** a closed order from an event, exactly as a read of its history_orders row returns it */
+function closedRecord(o: OrderRecord, fallbackTime: number): OrderRecord {
+  return {
+    id: o.id,
+    account: o.account,
+    session: o.session,
+    symbol: o.symbol,
+    side: o.side,
+    kind: o.kind,
+    price: o.price,
+    stopPrice: o.stopPrice,
+    amount: o.amount,
+    executed: o.executed,
+    filledNotional: o.filledNotional,
+    option: o.option,
+    clientOrderId: o.clientOrderId,
+    time: o.time,
+    isLive: false,
+    isCancelled: o.isCancelled,
+    reason: o.reason,
+    closedTime: o.closedTime ?? fallbackTime,
+  };
+}
+
 function tradeOf(r: TradeRow): TradeRecord {
   return {
     tid: r.tid,
@@ -320,25 +348,28 @@ function accountFilter(account: string, q: { symbol?: string; since?: number }, 
   return { conds, p };
 }
 
-export function createHistory(db: BetterSqlite3.Database): History {
+/**
+ * The history store on `db`. With `statements` (a journal), its rows are written by that journal
+ * through `project`; without, `onCommit` writes them on `db` itself.
+ */
+export function createHistory(db: BetterSqlite3.Database, statements?: PlanStatements): History {
   db.exec(SCHEMA);
 
-  // positional parameters: binding by name costs a lookup per column on every row
-  const insOrder = db.prepare<[number, string, string, string, string, string, number, number, number, number, string, string, string | null, number, number, number, string | null]>(`INSERT INTO history_orders
-    (id, account, session, symbol, side, kind, price, stop_price, amount, executed, filled_notional,
-     option, client_order_id, time, closed_time, is_cancelled, reason)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insTrade = db.prepare<[number, string, number, number, string, number, number, string, string, string, string, string, number]>(`INSERT INTO history_trades
-    (tid, symbol, price, amount, taker_side, maker_order_id, taker_order_id, maker_account,
-     taker_account, maker_fee, taker_fee, fee_currency, time)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insFill = db.prepare<[number, number, string, number, number, string, string, number, number, string, string, number]>(`INSERT INTO history_fills
-    (tid, is_maker, account, order_id, client_order_id, symbol, side, price, amount, fee, fee_currency, time)
-    VALUES (?, ?, ?, ?,
-     (SELECT client_order_id FROM history_open_cids WHERE order_id = ?),
-     ?, ?, ?, ?, ?, ?, ?)`);
-  const insCid = db.prepare('INSERT INTO history_open_cids (order_id, client_order_id) VALUES (?, ?)');
-  const delCid = db.prepare('DELETE FROM history_open_cids WHERE order_id = ?');
+  // the write side; without a journal's statement table, a local one on `db` (onCommit)
+  const local = statements === undefined ? new PlanRunner(db) : undefined;
+  const rows = historyProjection(statements ?? local!);
+  /**
+   * Closed orders whose rows were handed to the journal's writer but are not known to be committed
+   * yet (another thread writes them): lookups by id and client id see them at once, as they would
+   * with an in-thread writer. Dropped when their batch is durable (then committed and visible).
+   */
+  const unsettled = new Map<number, OrderRecord>();
+  const project: HistoryProjection = (batch, plan) => {
+    rows(batch, plan);
+    for (const { cmd, events } of batch) {
+      for (const e of events) if (e.type === 'OrderFilled' || e.type === 'OrderCancelled') unsettled.set(e.order.id, closedRecord(e.order, cmd.time));
+    }
+  };
 
   const getOrder = db.prepare<[number], OrderRow>('SELECT * FROM history_orders WHERE id = ?');
   const getByCid = db.prepare<[string, string], OrderRow>(
@@ -358,89 +389,30 @@ export function createHistory(db: BetterSqlite3.Database): History {
     return s;
   };
 
-  function closeOrder(o: OrderRecord, fallbackTime: number): void {
-    insOrder.run(
-      o.id,
-      o.account,
-      o.session,
-      o.symbol,
-      o.side,
-      o.kind,
-      o.price,
-      o.stopPrice,
-      o.amount,
-      o.executed,
-      o.filledNotional.toString(),
-      o.option,
-      o.clientOrderId ?? null,
-      o.time,
-      o.closedTime ?? fallbackTime,
-      o.isCancelled ? 1 : 0,
-      o.reason ?? null,
-    );
-    if (o.clientOrderId !== undefined) delCid.run(o.id);
-  }
-
-  function recordTrade(t: Trade): void {
-    insTrade.run(
-      t.tid,
-      t.symbol,
-      t.price,
-      t.amount,
-      t.takerSide,
-      t.makerOrderId,
-      t.takerOrderId,
-      t.makerAccount,
-      t.takerAccount,
-      t.makerFee.toString(),
-      t.takerFee.toString(),
-      t.feeCurrency,
-      t.time,
-    );
-    const makerSide = t.takerSide === 'buy' ? 'sell' : 'buy';
-    insFill.run(t.tid, 1, t.makerAccount, t.makerOrderId, t.makerOrderId, t.symbol, makerSide, t.price, t.amount, t.makerFee.toString(), t.feeCurrency, t.time);
-    insFill.run(t.tid, 0, t.takerAccount, t.takerOrderId, t.takerOrderId, t.symbol, t.takerSide, t.price, t.amount, t.takerFee.toString(), t.feeCurrency, t.time);
-  }
-
-  function record(batch: readonly CommittedEntry[]): void {
-    for (const { cmd, events } of batch) {
-      for (const e of events) {
-        switch (e.type) {
-          case 'OrderAccepted':
-            if (e.order.clientOrderId !== undefined) insCid.run(e.order.id, e.order.clientOrderId);
-            break;
-          case 'Trade':
-            recordTrade(e);
-            break;
-          case 'OrderFilled':
-          case 'OrderCancelled':
-            closeOrder(e.order, cmd.time);
-            break;
-          case 'AccountCreated':
-          case 'FeesChanged':
-          case 'FundsDeposited':
-          case 'FundsWithdrawn':
-          case 'StopTriggered':
-          case 'MarketStatusChanged':
-            break;
-          default: {
-            const _exhaustive: never = e;
-            throw new Error(`history: unknown event ${JSON.stringify(_exhaustive)}`);
-          }
-        }
-      }
-    }
-  }
-  const recordInTx = db.transaction(record);
+  const recordInTx = db.transaction((plan: Plan) => local!.apply(plan));
 
   return {
+    project,
+
     onCommit(d, batch) {
       if (d !== db) throw new Error('history: onCommit called with a different database than createHistory');
-      if (db.inTransaction) record(batch);
-      else recordInTx(batch);
+      if (local === undefined) throw new Error('history: its rows are written by the journal (use project)');
+      const plan: Plan = [];
+      project(batch, plan);
+      if (db.inTransaction) local.apply(plan);
+      else recordInTx(plan);
+    },
+
+    settle(batch) {
+      if (unsettled.size === 0) return;
+      for (const { events } of batch) {
+        for (const e of events) if (e.type === 'OrderFilled' || e.type === 'OrderCancelled') unsettled.delete(e.order.id);
+      }
     },
 
     closedOrder(id) {
+      const u = unsettled.get(id);
+      if (u !== undefined) return { ...u };
       const r = getOrder.get(id);
       return r === undefined ? undefined : orderOf(r);
     },
@@ -460,6 +432,12 @@ export function createHistory(db: BetterSqlite3.Database): History {
     },
 
     orderByClientId(account, clientOrderId) {
+      let newest: OrderRecord | undefined;
+      for (const o of unsettled.values()) {
+        if (o.account !== account || o.clientOrderId !== clientOrderId) continue;
+        if (newest === undefined || o.time > newest.time || (o.time === newest.time && o.id > newest.id)) newest = o;
+      }
+      if (newest !== undefined) return { ...newest }; // closed after anything committed
       const r = getByCid.get(account, clientOrderId);
       return r === undefined ? undefined : orderOf(r);
     },

@@ -11,7 +11,9 @@
  *   journaled command must be accepted again on replay (anything else is divergence: refuse to
  *   start rather than run on a state that differs from the one acknowledged);
  * - restart cost is O(snapshot + tail), never O(history): rows are read by primary key range;
- * - the projection hook (history) is not re-run on replay: it committed with the journal rows.
+ * - the projection (history) is not re-run on replay: it committed with the journal rows;
+ * - everything here reads on this thread's connection before the journal writes anything (with
+ *   the worker writer, the worker only writes what is handed to it after recovery).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +24,9 @@ import { SystemClock, type Clock } from '../app/clock.js';
 import { Sequencer } from '../app/sequencer.js';
 import { stateHash } from '../app/state-hash.js';
 import { decodeCommand } from './codec.js';
+import type { Projection, StoreJournal } from './journal-api.js';
 import { openDatabase, SqliteJournal, type ProjectionHook, type SqliteDatabase } from './sqlite-journal.js';
+import { WorkerJournal, type WorkerJournalOptions } from './worker-journal.js';
 import { PeriodicSnapshots, SnapshotStore, type SnapshotInfo } from './snapshots.js';
 
 export const DB_FILE = 'pollux.db';
@@ -39,15 +43,26 @@ export interface StoreOptions {
   snapshotEvery?: number;
   /** how many snapshots to keep (default 3) */
   keepSnapshots?: number;
-  /** projection written inside each journal transaction (e.g. the history store) */
+  /**
+   * who writes the journal: 'thread' (default here; this thread, libuv's pool fsyncs) or 'worker'
+   * (a worker thread writes and fsyncs; a file database only: ':memory:' always uses 'thread')
+   */
+  writer?: JournalWriterKind;
+  /** worker tuning and test hooks (writer 'worker') */
+  workerOptions?: Pick<WorkerJournalOptions, 'fsyncHook' | 'hookData' | 'closeTimeoutMs'>;
+  /** projection rows (history, accounts, nonces) built for each batch and written in its transaction */
+  project?: Projection;
+  /** a hook run on the connection inside each batch transaction (tests; in-thread writer only) */
   onCommit?: ProjectionHook;
-  /** runs once on the open database before recovery (e.g. to create projection tables) */
-  onOpen?: (db: SqliteDatabase) => void;
+  /** runs once on the open database before recovery (e.g. to create projection tables and define their statements) */
+  onOpen?: (db: SqliteDatabase, journal: StoreJournal) => void;
   clock?: Clock;
   /** called if the sequencer halts on a fatal error */
   onHalt?: (err: Error) => void;
   warn?: (msg: string) => void;
 }
+
+export type JournalWriterKind = 'thread' | 'worker';
 
 export interface RecoveryReport {
   /** seq of the snapshot the engine was loaded from (0 = empty engine) */
@@ -63,7 +78,7 @@ export interface ExchangeStore {
   readonly path: string;
   readonly engine: Engine;
   readonly sequencer: Sequencer;
-  readonly journal: SqliteJournal;
+  readonly journal: StoreJournal;
   readonly snapshots: SnapshotStore;
   readonly recovery: RecoveryReport;
   /** flush the journal, then snapshot the current state */
@@ -85,7 +100,7 @@ export function storePath(opts: { dataDir?: string; path?: string }): string {
 }
 
 /** Apply journal rows after `afterSeq` to `engine`, checking contiguity and acceptance. */
-export function replayJournal(engine: Engine, journal: SqliteJournal, afterSeq: number): { lastSeq: number; lastTime: number; replayed: number } {
+export function replayJournal(engine: Engine, journal: Pick<StoreJournal, 'rowsAfter'>, afterSeq: number): { lastSeq: number; lastTime: number; replayed: number } {
   let expect = afterSeq + 1;
   let lastTime = 0;
   for (const row of journal.rowsAfter(afterSeq)) {
@@ -137,16 +152,19 @@ export function openExchangeStore(opts: StoreOptions): ExchangeStore {
   const warn = opts.warn ?? ((m: string) => console.warn(`pollux: ${m}`));
   const engineOpts: EngineOptions = { ...opts.engineOptions, markets: opts.markets };
   const db = openDatabase(path);
-  let journal: SqliteJournal;
+  let journal: StoreJournal;
   try {
-    journal = new SqliteJournal(db, { onCommit: opts.onCommit });
+    if (opts.writer === 'worker' && !db.memory) {
+      if (opts.onCommit !== undefined) throw new Error('an onCommit hook needs the in-thread journal writer');
+      journal = new WorkerJournal(db, { ...opts.workerOptions, project: opts.project, warn });
+    } else journal = new SqliteJournal(db, { onCommit: opts.onCommit, project: opts.project });
   } catch (e) {
     db.close();
     throw e;
   }
   try {
-    const snapshots = new SnapshotStore(db, opts.keepSnapshots ?? 3);
-    opts.onOpen?.(db);
+    const snapshots = new SnapshotStore(db, journal, opts.keepSnapshots ?? 3);
+    opts.onOpen?.(db, journal);
     const skipped: RecoveryReport['skippedSnapshots'] = [];
     const last = journal.last();
     const loaded = loadSnapshot(snapshots, engineOpts, last?.seq ?? 0, skipped);

@@ -8,14 +8,16 @@
  * synchronous snapshot cost (O(state)) amortizes to O(1) per command while the journal tail a
  * restart replays stays O(max(N, state)). Keep the last K.
  * Invariants: a stored snapshot is the state after applying exactly journal seqs 1..seq, and `hash`
- * is sha256 of its `state` text (= the state hash). Snapshots are taken synchronously right after a
- * batch committed — the only moment the in-memory engine equals the durable journal — and never
- * after the sequencer halted (the engine may then be corrupt). A snapshot is an optimisation:
- * failing to write one is reported, not fatal.
+ * is sha256 of its `state` text (= the state hash). Snapshots are taken synchronously on the main
+ * thread right after a batch was committed (in-thread journal) or handed to the journal's worker —
+ * moments when the in-memory engine is exactly at the batch's last seq — and never after the
+ * sequencer halted (the engine may then be corrupt). Their rows are written by the journal's
+ * writer after that batch, in the same WAL, so a snapshot never survives a crash its batch did not.
+ * A snapshot is an optimisation: failing to write one is reported, not fatal.
  */
 import type { Engine } from '../engine/engine.js';
 import { hashText, stateText } from '../app/state-hash.js';
-import type { CommittedEntry, SqliteDatabase } from './sqlite-journal.js';
+import type { CommittedEntry, SqliteDatabase, StoreJournal } from './journal-api.js';
 
 export interface SnapshotInfo {
   seq: number;
@@ -30,25 +32,31 @@ export interface StoredSnapshot extends SnapshotInfo {
 
 export class SnapshotStore {
   private readonly db: SqliteDatabase;
+  private readonly journal: Pick<StoreJournal, 'define' | 'writeAside'>;
+  private readonly insert: number;
+  private readonly prune: number;
   readonly keep: number;
 
-  constructor(db: SqliteDatabase, keep = 3) {
+  /** `db` for reads; the rows are written by `journal` as an aside (after the batch being handed over) */
+  constructor(db: SqliteDatabase, journal: Pick<StoreJournal, 'define' | 'writeAside'>, keep = 3) {
     if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be >= 1, got ${keep}`);
     this.db = db;
+    this.journal = journal;
     this.keep = keep;
     db.exec('CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL, bytes INTEGER NOT NULL)');
+    this.insert = journal.define('INSERT OR REPLACE INTO snapshots (seq, hash, state, created_at, bytes) VALUES (?, ?, ?, ?, ?)', 5);
+    this.prune = journal.define('DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)', 1);
   }
 
-  /** store (or replace) the snapshot at `seq` and drop all but the newest `keep` */
+  /**
+   * Store (or replace) the snapshot at `seq` and drop all but the newest `keep`. In-thread it is
+   * written (durably) before this returns; with the journal's worker it is written after the
+   * batch being handed over (or everything handed over before), in the same WAL.
+   */
   save(seq: number, hash: string, state: string): SnapshotInfo {
     const createdAt = Date.now();
     const bytes = Buffer.byteLength(state);
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT OR REPLACE INTO snapshots (seq, hash, state, created_at, bytes) VALUES (?, ?, ?, ?, ?)')
-        .run(seq, hash, state, createdAt, bytes);
-      this.db.prepare('DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)').run(this.keep);
-    })();
+    this.journal.writeAside([this.insert, seq, hash, state, createdAt, bytes, this.prune, this.keep]);
     return { seq, hash, createdAt, bytes };
   }
 

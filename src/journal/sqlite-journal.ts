@@ -1,6 +1,8 @@
 /**
  * The SQLite journal: the durable, gap-free list of accepted commands, with pipelined group
- * commit (the batch fsync runs off the event loop).
+ * commit (the batch fsync runs off the event loop). This is the in-thread writer (the batch
+ * transaction runs on this thread); worker-journal.ts + journal-worker.ts run the very same
+ * transactions and fsync on a worker thread, and the argument below covers both (see there).
  *
  * Owns: the `journal` table (seq INTEGER PRIMARY KEY, time, body TEXT) of one SQLite database
  * opened in WAL mode, the batching of appends, and the fsync of the `-wal` file that makes a
@@ -10,9 +12,11 @@
  *   stops a second writer from interleaving);
  * - appends are written by ONE transaction per batch: those of one tick (flush scheduled with
  *   setImmediate), or, while an fsync runs, everything appended until it ends and in the poll
- *   phase after; the projection hook `onCommit(db, batch)` runs inside that transaction, so a
- *   projection (history) commits or rolls back with it; `onWritten` listeners (snapshots) run
- *   right after it, while the engine is exactly at the batch's last seq;
+ *   phase after; the projection rows (`project(batch, plan)`: history, accounts, nonces; and the
+ *   test hook `onCommit(db, batch)`) are written inside that transaction, so a projection
+ *   commits or rolls back with it; `onWritten` listeners (snapshots) run right after it, while
+ *   the engine is exactly at the batch's last seq; `writeAside` rows (snapshots, idle nonce
+ *   flushes) are their own transaction, with synchronous=FULL;
  * - durable before acknowledged: an append's promise resolves, and `onCommitted` listeners
  *   (market data, WebSocket, order events) see its batch, only after an fdatasync of the WAL file
  *   that STARTED after the batch's transaction had committed has completed. Batches become
@@ -47,48 +51,45 @@
  * authenticating requests; the sequencer holds their commands back (`holding`) until N's durable
  * listeners ran — so listeners that read the engine (WebSocket feed digests) see exactly the state
  * after N — then applies them, and they are committed as batch N+1 after that poll phase.
+ * With the worker writer the same holds, fact for fact: the worker's connection is another
+ * connection to the same database and WAL file, so it writes the same frames, its COMMIT is the
+ * same write() into the WAL, its own descriptor on the WAL is on the same inode (the main thread's
+ * read connection stays open, so the WAL is not deleted before the worker closes), and it reports
+ * a batch durable only after an fdatasync that it started after that batch's COMMIT returned.
  * Known limits: one writing process per database (not enforced beyond the primary key). Reads on
  * the same connection (history queries) can see a batch that is committed but not yet durable,
  * just as the engine's in-memory state runs ahead of the journal. An in-memory database is not
  * durable and is acknowledged right after its commit.
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, openSync, statSync, constants as fsConstants, close as fsClose } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, statSync, close as fsClose } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Command } from '../engine/commands.js';
-import type { Event } from '../engine/events.js';
 import type { JournalRow } from './codec.js';
+import {
+  JOURNAL_INSERT,
+  JournalFailedError,
+  JournalReads,
+  Listeners,
+  type CommitListener,
+  type CommittedEntry,
+  type JournalStats,
+  type Projection,
+  type SqliteDatabase,
+  type StoreJournal,
+} from './journal-api.js';
+import { openWal, walPathOf } from './wal-file.js';
+import { PlanRunner, type Plan } from './write-plan.js';
 
-export type SqliteDatabase = Database.Database;
-
-export interface CommittedEntry {
-  cmd: Command;
-  events: Event[];
-}
+export { JournalFailedError };
+export type { CommitListener, CommittedEntry, JournalWriter, Projection, SqliteDatabase, StoreJournal } from './journal-api.js';
 
 /** Runs inside the batch's transaction; throwing rolls the batch back and fails the journal. */
 export type ProjectionHook = (db: SqliteDatabase, batch: readonly CommittedEntry[]) => void;
-/** Runs after the batch committed (onWritten) or became durable (onCommitted); errors are reported and otherwise ignored. */
-export type CommitListener = (batch: readonly CommittedEntry[]) => void;
-
-/** What the sequencer needs from a journal (SQLite here; Postgres later). */
-export interface JournalWriter {
-  append(row: JournalRow, entry: CommittedEntry): Promise<void>;
-  /** set once a write failed; the journal accepts nothing afterwards */
-  readonly failed: Error | null;
-  onCommitted(fn: CommitListener): () => void;
-  /**
-   * true while a committed batch waits for its fsync (or its durable listeners are running): the
-   * sequencer then holds new commands back, so that when those listeners run the engine is
-   * exactly at the batch's last seq
-   */
-  readonly holding: boolean;
-  /** the (one) function called when `holding` turns false */
-  onReady(fn: () => void): void;
-}
 
 export interface SqliteJournalOptions {
+  /** a hook on the connection itself (tests); the exchange uses `project` */
   onCommit?: ProjectionHook;
+  /** projection rows built on this thread and written in the batch's transaction */
+  project?: Projection;
   /** where listener errors go (default console.error) */
   onListenerError?: (err: unknown) => void;
   /** the asynchronous fdatasync (default node:fs fdatasync; tests inject failures and delays) */
@@ -108,10 +109,6 @@ interface Batch {
   pending: Pending[];
 }
 
-export class JournalFailedError extends Error {
-  override name = 'JournalFailedError';
-}
-
 export function openDatabase(path: string, opts: { fileMustExist?: boolean } = {}): SqliteDatabase {
   const db = new Database(path, { fileMustExist: opts.fileMustExist === true });
   db.pragma('journal_mode = WAL');
@@ -121,21 +118,25 @@ export function openDatabase(path: string, opts: { fileMustExist?: boolean } = {
   return db;
 }
 
-export class SqliteJournal implements JournalWriter {
+export class SqliteJournal implements StoreJournal {
+  readonly writer = 'thread';
   readonly db: SqliteDatabase;
   /** since open: commit transactions (batches), commands in them, largest batch, WAL fsyncs */
-  readonly stats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0 };
+  readonly stats: JournalStats = { batches: 0, commands: 0, maxBatch: 0, syncs: 0, writeMs: 0, syncMs: 0 };
   private pending: Pending[] = [];
   private scheduled = false;
   private closed = false;
   private _failed: Error | null = null;
   private lastAppended: number;
-  private readonly listeners: CommitListener[] = [];
-  private readonly writtenListeners: CommitListener[] = [];
+  private readonly listeners: Listeners;
+  private readonly writtenListeners: Listeners;
   private readonly onCommit: ProjectionHook | undefined;
+  private readonly project: Projection | undefined;
   private readonly onListenerError: (err: unknown) => void;
+  private readonly plans: PlanRunner;
+  private readonly reads: JournalReads;
   private readonly writeTx: (batch: Pending[], entries: CommittedEntry[]) => void;
-  private readonly stmtRange: Database.Statement<[number], JournalRow>;
+  private readonly asideTx: (plan: Plan) => void;
   /** path of the -wal file, or null when the database is not a file in WAL mode */
   private readonly walPath: string | null;
   private walFd = -1;
@@ -156,22 +157,34 @@ export class SqliteJournal implements JournalWriter {
   constructor(db: SqliteDatabase, opts: SqliteJournalOptions = {}) {
     this.db = db;
     this.onCommit = opts.onCommit;
+    this.project = opts.project;
     this.onListenerError = opts.onListenerError ?? ((e) => console.error('pollux: commit listener failed:', e));
+    this.listeners = new Listeners(this.onListenerError);
+    this.writtenListeners = new Listeners(this.onListenerError);
     this.fdatasync = opts.fdatasync ?? fdatasync;
-    db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, body TEXT NOT NULL)');
-    const insert = db.prepare<[number, number, string]>('INSERT INTO journal (seq, time, body) VALUES (?, ?, ?)');
+    this.reads = new JournalReads(db);
+    this.plans = new PlanRunner(db);
+    const insert = db.prepare<[number, number, string]>(JOURNAL_INSERT);
     this.writeTx = db.transaction((batch: Pending[], entries: CommittedEntry[]) => {
       for (const p of batch) insert.run(p.row.seq, p.row.time, p.row.body);
       if (this.onCommit !== undefined) this.onCommit(db, entries);
+      if (this.project !== undefined) {
+        const plan: Plan = [];
+        this.project(entries, plan);
+        this.plans.apply(plan);
+      }
     });
-    this.stmtRange = db.prepare<[number], JournalRow>('SELECT seq, time, body FROM journal WHERE seq > ? ORDER BY seq');
-    const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
-    this.walPath = !db.memory && db.name !== '' && mode === 'wal' ? `${resolve(db.name)}-wal` : null;
+    this.asideTx = db.transaction((plan: Plan) => this.plans.apply(plan));
+    this.walPath = walPathOf(db);
     this.lastAppended = this.lastSeq();
   }
 
   get failed(): Error | null {
     return this._failed;
+  }
+
+  define(sql: string, arity: number): number {
+    return this.plans.define(sql, arity);
   }
 
   /** highest committed seq (0 when empty) */
@@ -181,16 +194,16 @@ export class SqliteJournal implements JournalWriter {
 
   /** the last committed row's seq and time */
   last(): { seq: number; time: number } | undefined {
-    return this.db.prepare<[], { seq: number; time: number }>('SELECT seq, time FROM journal ORDER BY seq DESC LIMIT 1').get();
+    return this.reads.last();
   }
 
   firstSeq(): number {
-    return this.db.prepare<[], { seq: number }>('SELECT seq FROM journal ORDER BY seq LIMIT 1').get()?.seq ?? 0;
+    return this.reads.firstSeq();
   }
 
   /** committed rows with seq > afterSeq, in order (do not append while iterating) */
   rowsAfter(afterSeq: number): IterableIterator<JournalRow> {
-    return this.stmtRange.iterate(afterSeq);
+    return this.reads.rowsAfter(afterSeq);
   }
 
   get holding(): boolean {
@@ -208,7 +221,7 @@ export class SqliteJournal implements JournalWriter {
 
   /** Listen to durable batches (after their fsync), synchronously, in seq order. */
   onCommitted(fn: CommitListener): () => void {
-    return addListener(this.listeners, fn);
+    return this.listeners.add(fn);
   }
 
   /**
@@ -217,7 +230,14 @@ export class SqliteJournal implements JournalWriter {
    * in the same WAL after the batch and so can never survive a crash the batch did not).
    */
   onWritten(fn: CommitListener): () => void {
-    return addListener(this.writtenListeners, fn);
+    return this.writtenListeners.add(fn);
+  }
+
+  /** Write `plan` now in its own transaction (synchronous=FULL: durable when this returns). */
+  writeAside(plan: Plan): void {
+    if (plan.length === 0) return;
+    if (this.closed) throw new JournalFailedError('journal is closed');
+    this.asideTx(plan);
   }
 
   append(row: JournalRow, entry: CommittedEntry): Promise<void> {
@@ -255,6 +275,7 @@ export class SqliteJournal implements JournalWriter {
     this.pending = [];
     const entries = new Array<CommittedEntry>(batch.length);
     for (let i = 0; i < batch.length; i++) entries[i] = batch[i]!.entry;
+    const t0 = performance.now();
     try {
       if (this.walPath === null) this.writeTx(batch, entries);
       else {
@@ -269,10 +290,11 @@ export class SqliteJournal implements JournalWriter {
       this.fail(e, [{ entries, pending: batch }]);
       return;
     }
+    this.stats.writeMs += performance.now() - t0;
     this.stats.batches++;
     this.stats.commands += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
-    this.notify(this.writtenListeners, entries);
+    this.writtenListeners.notify(entries);
     const b: Batch = { entries, pending: batch };
     if (this.walPath === null) {
       this.delivering = true;
@@ -329,11 +351,15 @@ export class SqliteJournal implements JournalWriter {
     this.syncing = this.unsynced;
     this.unsynced = [];
     this.stats.syncs++;
+    this.syncStarted = performance.now();
     this.fdatasync(fd, this.afterSync);
   }
 
+  private syncStarted = 0;
+
   private synced(err: NodeJS.ErrnoException | null): void {
     this.syncsDone++;
+    this.stats.syncMs += performance.now() - this.syncStarted;
     if (this.closed) {
       if (this.walFd >= 0 && this.stats.syncs === this.syncsDone) {
         fsClose(this.walFd, () => undefined);
@@ -371,14 +397,7 @@ export class SqliteJournal implements JournalWriter {
    * the WAL's inode while the connection is open (see the header), so it is not re-checked per sync.
    */
   private walDescriptor(): number {
-    if (this.walFd >= 0) return this.walFd;
-    this.walFd = openSync(this.walPath!, fsConstants.O_RDONLY);
-    const dir = openSync(dirname(this.walPath!), fsConstants.O_RDONLY);
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    if (this.walFd < 0) this.walFd = openWal(this.walPath!);
     return this.walFd;
   }
 
@@ -395,19 +414,8 @@ export class SqliteJournal implements JournalWriter {
   }
 
   private durable(b: Batch): void {
-    this.notify(this.listeners, b.entries);
+    this.listeners.notify(b.entries);
     for (const p of b.pending) p.resolve();
-  }
-
-  private notify(list: CommitListener[], entries: readonly CommittedEntry[]): void {
-    if (list.length === 0) return;
-    for (const l of list.length === 1 ? list : [...list]) {
-      try {
-        l(entries);
-      } catch (e) {
-        this.onListenerError(e);
-      }
-    }
   }
 
   /**
@@ -423,12 +431,4 @@ export class SqliteJournal implements JournalWriter {
     for (const b of batches) for (const p of b.pending) p.reject(why());
     for (const p of pend) p.reject(why());
   }
-}
-
-function addListener(list: CommitListener[], fn: CommitListener): () => void {
-  list.push(fn);
-  return () => {
-    const i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
-  };
 }

@@ -47,6 +47,8 @@ export interface ServerOptions {
   /** accounts to make sure exist; default: the sandbox pair on a first start */
   accounts?: readonly AccountSpec[];
   masterKeys?: readonly KeySpec[];
+  /** who writes the journal: 'worker' (default, a worker thread) or 'thread' (the main thread) */
+  journalWriter?: 'worker' | 'thread';
   /** delete the data directory after close (for throw-away temp dirs) */
   removeDataDirOnClose?: boolean;
   warn?: (msg: string) => void;
@@ -100,7 +102,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let app: FastifyInstance | undefined;
   try {
     const clock = makeClock(opts.clock);
-    exchange = Exchange.open({ dataDir, clock, seed: opts.seed, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, warn: opts.warn });
+    exchange = Exchange.open({ dataDir, clock, seed: opts.seed, heartbeatTimeoutMs: opts.heartbeatTimeoutMs, warn: opts.warn, journalWriter: opts.journalWriter });
     const lastTime = exchange.store.journal.last()?.time ?? 0;
     if (clock instanceof VirtualClock && lastTime > clock.now()) clock.set(lastTime);
     const boot = await bootstrap(exchange, { accounts: opts.accounts, masterKeys: opts.masterKeys });

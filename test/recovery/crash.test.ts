@@ -23,9 +23,9 @@ const MIN_ACKS = 100;
  * Run the child; SIGKILL it `killAfterMs` after it reported `ready` (or, on a slow machine, once
  * it acknowledged MIN_ACKS commands, whichever is later). Returns the acknowledged seqs.
  */
-function runAndKill(dir: string, seed: number, killAfterMs: number): Promise<{ acked: number[]; stderr: string; signal: string | null }> {
+function runAndKill(dir: string, seed: number, killAfterMs: number, writer: string): Promise<{ acked: number[]; stderr: string; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(seed), '250'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, dir, String(seed), '250', writer], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
@@ -47,13 +47,14 @@ function runAndKill(dir: string, seed: number, killAfterMs: number): Promise<{ a
   });
 }
 
-for (const [seed, base] of [[101, 120], [202, 280], [303, 450]] as const) {
-  test(`kill -9 under load (seed ${seed}): acknowledged commands survive, state equals a full replay`, async (t) => {
+// the child's journal is written on its main thread or by its worker thread
+for (const [seed, base, writer] of [[101, 120, 'thread'], [202, 280, 'thread'], [303, 450, 'thread'], [404, 150, 'worker'], [505, 330, 'worker']] as const) {
+  test(`kill -9 under load (seed ${seed}, ${writer} writer): acknowledged commands survive, state equals a full replay`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'pollux-crash-'));
     try {
       const rand = mulberry32(seed);
       const killAfter = base + Math.floor(rand() * 100);
-      const { acked, stderr, signal } = await runAndKill(dir, seed, killAfter);
+      const { acked, stderr, signal } = await runAndKill(dir, seed, killAfter, writer);
       assert.equal(signal, 'SIGKILL', `child died on its own: ${stderr}`);
       assert.ok(acked.length >= MIN_ACKS, `the child acknowledged only ${acked.length} commands before the kill`);
 
