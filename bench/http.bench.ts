@@ -32,7 +32,7 @@
  * the seeded book, default 10000), BENCH_BOOK_LEVELS (price levels a side, default 500),
  * BENCH_POLLUX_NODE_ARGS (extra node flags for the Pollux children, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof", for diagnosis), BENCH_JOURNAL_WRITER (`worker` or `thread`: which
- * journal writer the Pollux children use, for A/B runs; default Pollux's default, the worker).
+ * journal writer the Pollux children use, for A/B runs; default Pollux's default, the in-thread writer).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';

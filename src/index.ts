@@ -60,7 +60,7 @@ export interface StartExchangeOptions {
   masterKeys?: KeySpec[];
   /** Fastify request logging at this level (off by default) */
   logLevel?: string;
-  /** who writes the journal: 'worker' (default, a worker thread) or 'thread' (the main thread) */
+  /** who writes the journal: 'thread' (default, the main thread) or 'worker' (a worker thread) */
   journalWriter?: 'worker' | 'thread';
 }
 

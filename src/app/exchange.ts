@@ -42,8 +42,9 @@ export interface ExchangeOptions {
   seed?: string;
   snapshotEvery?: number;
   /**
-   * who writes the journal of a file database: 'worker' (default: a worker thread runs the batch
-   * transactions and the WAL fsync) or 'thread' (this thread commits, libuv's pool fsyncs)
+   * who writes the journal of a file database: 'thread' (default: this thread commits, libuv's pool
+   * fsyncs) or 'worker' (a worker thread runs the batch transactions and the WAL fsync; see
+   * docs/engine.md "Durability" for when each measured faster)
    */
   journalWriter?: JournalWriterKind;
   engineOptions?: Omit<EngineOptions, 'markets'>;
@@ -90,7 +91,7 @@ export class Exchange {
       snapshotEvery: opts.snapshotEvery,
       clock: this.clock,
       warn: opts.warn,
-      writer: opts.journalWriter ?? 'worker',
+      writer: opts.journalWriter ?? 'thread',
       onOpen: (db: SqliteDatabase, journal) => {
         history = createHistory(db, journal);
         keys = new KeyStore(db, journal, opts.seed);

@@ -47,7 +47,7 @@ export interface ServerOptions {
   /** accounts to make sure exist; default: the sandbox pair on a first start */
   accounts?: readonly AccountSpec[];
   masterKeys?: readonly KeySpec[];
-  /** who writes the journal: 'worker' (default, a worker thread) or 'thread' (the main thread) */
+  /** who writes the journal: 'thread' (default, the main thread) or 'worker' (a worker thread) */
   journalWriter?: 'worker' | 'thread';
   /** delete the data directory after close (for throw-away temp dirs) */
   removeDataDirOnClose?: boolean;

@@ -280,7 +280,7 @@ test('worker: snapshots are written after their batch; restart from snapshot + t
 
 test('worker: key nonces reach the database by the idle timer and on close; a restart keeps them', withDir(async (dir) => {
   const { Exchange } = await import('../../src/app/exchange.js');
-  let ex = Exchange.open({ dataDir: dir, clock: new VirtualClock(1_700_000_000_000), seed: 'nonces' });
+  let ex = Exchange.open({ dataDir: dir, clock: new VirtualClock(1_700_000_000_000), seed: 'nonces', journalWriter: 'worker' });
   assert.equal(ex.store.journal.writer, 'worker');
   await ex.createAccount({ name: 'Nonce' });
   const k = ex.createKey({ account: 'nonce' });
@@ -295,7 +295,7 @@ test('worker: key nonces reach the database by the idle timer and on close; a re
     reader.close();
     ex.close(); // writes 101
   }
-  ex = Exchange.open({ dataDir: dir, clock: new VirtualClock(1_700_000_000_000), seed: 'nonces' });
+  ex = Exchange.open({ dataDir: dir, clock: new VirtualClock(1_700_000_000_000), seed: 'nonces', journalWriter: 'worker' });
   try {
     const again = ex.keys.get(k.key)!;
     assert.equal(ex.keys.useNonce(again, 101, 0).ok, false, 'the nonce written on close survived');
