@@ -23,6 +23,7 @@ import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { feeOf } from './object-sink.js';
 import type { CancelReason, ExecOption, OrderKind, OrderRecord, Side } from './order.js';
+import { CID, FNBIG, KINDS, OPTIONS, SIDES, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 
 export const ACCOUNT_CREATED = 0;
@@ -37,22 +38,21 @@ export const STOP_TRIGGERED = 8;
 export const TRADE = 9;
 
 const CACHE_MASK = 255;
+/** store indexes (accounts, sessions, symbols) mapped to string-table indexes without a lookup */
+const NAME_MAP = 4096;
 
 /** columns per row */
 export const NF = 8;
 export const NI = 9;
 
-export const SIDES: readonly Side[] = ['buy', 'sell'];
-export const KINDS: readonly OrderKind[] = ['limit', 'stop-limit', 'market'];
-export const OPTIONS: readonly ExecOption[] = ['', 'maker-or-cancel', 'immediate-or-cancel', 'fill-or-kill'];
+/** side, kind and option codes are the order store's */
+export { SIDES, KINDS, OPTIONS };
 export const REASONS: readonly CancelReason[] = [
   'Requested', 'MakerOrCancelWouldTake', 'ImmediateOrCancelWouldPost', 'FillOrKillWouldNotFill',
   'SelfCrossPrevented', 'ExceedsPriceLimits', 'HeartbeatTimeout',
 ];
 
 const sideCode = (s: Side): number => (s === 'buy' ? 0 : 1);
-const kindCode = (k: OrderKind): number => (k === 'limit' ? 0 : k === 'stop-limit' ? 1 : 2);
-const optionCode = (o: ExecOption): number => (o === '' ? 0 : OPTIONS.indexOf(o));
 
 export class FlatEventLog implements EngineSink {
   /** rows written since the last clear */
@@ -78,6 +78,14 @@ export class FlatEventLog implements EngineSink {
   private lastTi = -1;
   private lastC = '';
   private lastCi = -1;
+  /**
+   * the store whose name tables the maps below translate: account / session / symbol index + 1
+   * -> string-table index + 1 (0: not looked up yet; indexes past the maps are interned each time)
+   */
+  private names: OrderStore | undefined = undefined;
+  private readonly accountIx = new Int32Array(NAME_MAP);
+  private readonly sessionIx = new Int32Array(NAME_MAP);
+  private readonly symbolIx = new Int32Array(NAME_MAP);
 
   constructor(capacity = 64) {
     this.cap = capacity;
@@ -226,28 +234,51 @@ export class FlatEventLog implements EngineSink {
 
   private order(t: number, o: OrderView, closedTime: number, reason: number): void {
     const r = this.rowAll(t); // every column is written below
+    // the fields straight from the store's columns (same codes for side, kind and option)
+    const st = o.store;
+    const s = o.slot;
+    if (st !== this.names) this.nameStore(st);
     const f = this.f;
     const bf = r * NF;
-    f[bf] = o.id;
-    f[bf + 1] = o.price;
-    f[bf + 2] = o.stopPrice;
-    f[bf + 3] = o.amount;
-    f[bf + 4] = o.amount - o.remaining;
-    f[bf + 5] = o.fn;
-    f[bf + 6] = o.time;
+    const amount = st.amount[s]!;
+    f[bf] = st.id[s]!;
+    f[bf + 1] = st.price[s]!;
+    f[bf + 2] = st.stopPrice[s]!;
+    f[bf + 3] = amount;
+    f[bf + 4] = amount - st.remaining[s]!;
+    f[bf + 5] = st.fn[s]!;
+    f[bf + 6] = st.time[s]!;
     f[bf + 7] = closedTime;
     const i = this.i;
     const bi = r * NI;
-    i[bi] = this.intern(o.account);
-    i[bi + 1] = this.internT(o.session);
-    i[bi + 2] = this.internS(o.symbol);
-    i[bi + 3] = sideCode(o.side);
-    i[bi + 4] = kindCode(o.kind);
-    i[bi + 5] = optionCode(o.option);
-    const cid = o.clientOrderId;
-    i[bi + 6] = cid === undefined ? -1 : this.intern(cid);
-    i[bi + 7] = o.fnBig === 0n ? -1 : this.big(o.fnBig);
+    const flags = st.flags[s]!;
+    i[bi] = this.nameIx(this.accountIx, st.accountNames, st.account[s]!);
+    i[bi + 1] = this.nameIx(this.sessionIx, st.sessionNames, st.session[s]!);
+    i[bi + 2] = this.nameIx(this.symbolIx, st.symbolNames, st.market[s]!);
+    i[bi + 3] = st.side[s]!;
+    i[bi + 4] = st.kind[s]!;
+    i[bi + 5] = st.option[s]!;
+    i[bi + 6] = (flags & CID) === 0 ? -1 : this.intern(st.clientOrderId(s)!);
+    i[bi + 7] = (flags & FNBIG) === 0 ? -1 : this.big(st.fnBig(s));
     i[bi + 8] = reason;
+  }
+
+  /** start mapping the name tables of another store (forgets the previous store's mapping) */
+  private nameStore(st: OrderStore): void {
+    this.names = st;
+    this.accountIx.fill(0);
+    this.sessionIx.fill(0);
+    this.symbolIx.fill(0);
+  }
+
+  /** the string-table index of names[k], through the store-index -> string-index map `map` */
+  private nameIx(map: Int32Array, names: readonly string[], k: number): number {
+    if (k < map.length) {
+      const x = map[k]!;
+      if (x !== 0) return x - 1;
+      return (map[k] = this.intern(names[k]!) + 1) - 1;
+    }
+    return this.intern(names[k]!);
   }
 
   stopTriggered(orderId: number, symbol: string, time: number): void {

@@ -13,9 +13,15 @@
  */
 import type { MarketStatus } from '../domain/symbols.js';
 import type { CancelReason, ExecOption, OrderKind, Side } from './order.js';
+import type { OrderStore } from './order-store.js';
 
-/** The fields of an open or just-closed order that its OrderRecord is made of. */
+/**
+ * The fields of an open or just-closed order that its OrderRecord is made of. `store` and `slot`
+ * say where they live, so a sink that keeps columns can read them straight from the store.
+ */
 export interface OrderView {
+  readonly store: OrderStore;
+  readonly slot: number;
   readonly id: number;
   readonly account: string;
   readonly session: string;
