@@ -57,6 +57,8 @@ const sideCode = (s: Side): number => (s === 'buy' ? 0 : 1);
 export class FlatEventLog implements EngineSink {
   /** rows written since the last clear */
   count = 0;
+  /** the time of the command being applied (see EngineSink.begin) */
+  private time = 0;
   private cap: number;
   /** type code by row */
   types: Uint8Array;
@@ -182,6 +184,10 @@ export class FlatEventLog implements EngineSink {
 
   // ---- EngineSink ----
 
+  begin(time: number): void {
+    this.time = time;
+  }
+
   accountCreated(account: string, makerBps: number, takerBps: number): void {
     this.bps(ACCOUNT_CREATED, account, makerBps, takerBps);
   }
@@ -221,18 +227,19 @@ export class FlatEventLog implements EngineSink {
   }
 
   orderAccepted(o: OrderView): void {
-    this.order(ORDER_ACCEPTED, o, NaN, -1);
+    this.order(ORDER_ACCEPTED, o, false, -1);
   }
 
-  orderFilled(o: OrderView, time: number): void {
-    this.order(ORDER_FILLED, o, time, -1);
+  orderFilled(o: OrderView): void {
+    this.order(ORDER_FILLED, o, true, -1);
   }
 
-  orderCancelled(o: OrderView, reason: CancelReason, time: number): void {
-    this.order(ORDER_CANCELLED, o, time, REASONS.indexOf(reason));
+  orderCancelled(o: OrderView, reason: CancelReason): void {
+    this.order(ORDER_CANCELLED, o, true, REASONS.indexOf(reason));
   }
 
-  private order(t: number, o: OrderView, closedTime: number, reason: number): void {
+  /** `closed`: the closed time is the command's, else there is none */
+  private order(t: number, o: OrderView, closed: boolean, reason: number): void {
     const r = this.rowAll(t); // every column is written below
     // the fields straight from the store's columns (same codes for side, kind and option)
     const st = o.store;
@@ -248,7 +255,7 @@ export class FlatEventLog implements EngineSink {
     f[bf + 4] = amount - st.remaining[s]!;
     f[bf + 5] = st.fn[s]!;
     f[bf + 6] = st.time[s]!;
-    f[bf + 7] = closedTime;
+    f[bf + 7] = closed ? this.time : NaN;
     const i = this.i;
     const bi = r * NI;
     const flags = st.flags[s]!;
@@ -281,10 +288,10 @@ export class FlatEventLog implements EngineSink {
     return this.intern(names[k]!);
   }
 
-  stopTriggered(orderId: number, symbol: string, time: number): void {
+  stopTriggered(orderId: number, symbol: string): void {
     const r = this.row(STOP_TRIGGERED);
     this.f[r * NF] = orderId;
-    this.f[r * NF + 1] = time;
+    this.f[r * NF + 1] = this.time;
     this.i[r * NI] = this.internS(symbol);
   }
 
@@ -292,7 +299,7 @@ export class FlatEventLog implements EngineSink {
     tid: number, symbol: string, price: number, amount: number, takerSide: Side,
     makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
-    feeCurrency: string, time: number,
+    feeCurrency: string,
   ): void {
     const r = this.rowAll(TRADE); // every column is written below
     const f = this.f;
@@ -304,7 +311,7 @@ export class FlatEventLog implements EngineSink {
     f[bf + 4] = takerOrderId;
     f[bf + 5] = makerFee;
     f[bf + 6] = takerFee;
-    f[bf + 7] = time;
+    f[bf + 7] = this.time;
     const i = this.i;
     const bi = r * NI;
     i[bi] = this.internS(symbol);

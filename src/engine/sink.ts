@@ -41,6 +41,12 @@ export interface OrderView {
 }
 
 export interface EngineSink {
+  /**
+   * The time (ms) of the command being applied, once per command before any of its events (also
+   * for a command that then produces none): the time of the trades, stop triggers and closes that
+   * follow, which are therefore not passed again with each event.
+   */
+  begin(time: number): void;
   accountCreated(account: string, makerBps: number, takerBps: number): void;
   feesChanged(account: string, makerBps: number, takerBps: number): void;
   /** amount in ledger units */
@@ -49,15 +55,15 @@ export interface EngineSink {
   marketStatusChanged(symbol: string, status: MarketStatus): void;
   /** the order as accepted, before any matching (live) */
   orderAccepted(o: OrderView): void;
-  stopTriggered(orderId: number, symbol: string, time: number): void;
+  stopTriggered(orderId: number, symbol: string): void;
   trade(
     tid: number, symbol: string, price: number, amount: number, takerSide: Side,
     makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
-    feeCurrency: string, time: number,
+    feeCurrency: string,
   ): void;
-  /** the order filled completely at `time` (its final state) */
-  orderFilled(o: OrderView, time: number): void;
-  /** the order stopped being live at `time` without filling completely */
-  orderCancelled(o: OrderView, reason: CancelReason, time: number): void;
+  /** the order filled completely (its final state) */
+  orderFilled(o: OrderView): void;
+  /** the order stopped being live without filling completely */
+  orderCancelled(o: OrderView, reason: CancelReason): void;
 }
