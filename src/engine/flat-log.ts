@@ -22,7 +22,7 @@
 import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { feeOf } from './object-sink.js';
-import type { CancelReason, ExecOption, OrderKind, OrderRecord, Side } from './order.js';
+import type { CancelReason, OrderRecord } from './order.js';
 import { CID, FNBIG, KINDS, OPTIONS, SIDES, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 
@@ -52,7 +52,6 @@ export const REASONS: readonly CancelReason[] = [
   'SelfCrossPrevented', 'ExceedsPriceLimits', 'HeartbeatTimeout',
 ];
 
-const sideCode = (s: Side): number => (s === 'buy' ? 0 : 1);
 
 export class FlatEventLog implements EngineSink {
   /** rows written since the last clear */
@@ -296,28 +295,28 @@ export class FlatEventLog implements EngineSink {
   }
 
   trade(
-    tid: number, symbol: string, price: number, amount: number, takerSide: Side,
-    makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
+    tid: number, symbol: string, price: number, amount: number, store: OrderStore, maker: number, taker: number,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
     feeCurrency: string,
   ): void {
     const r = this.rowAll(TRADE); // every column is written below
+    if (store !== this.names) this.nameStore(store);
     const f = this.f;
     const bf = r * NF;
     f[bf] = tid;
     f[bf + 1] = price;
     f[bf + 2] = amount;
-    f[bf + 3] = makerOrderId;
-    f[bf + 4] = takerOrderId;
+    f[bf + 3] = store.id[maker]!;
+    f[bf + 4] = store.id[taker]!;
     f[bf + 5] = makerFee;
     f[bf + 6] = takerFee;
     f[bf + 7] = this.time;
     const i = this.i;
     const bi = r * NI;
     i[bi] = this.internS(symbol);
-    i[bi + 1] = sideCode(takerSide);
-    i[bi + 2] = this.intern(makerAccount);
-    i[bi + 3] = this.intern(takerAccount);
+    i[bi + 1] = store.side[taker]!;
+    i[bi + 2] = this.nameIx(this.accountIx, store.accountNames, store.account[maker]!);
+    i[bi + 3] = this.nameIx(this.accountIx, store.accountNames, store.account[taker]!);
     i[bi + 4] = this.internC(feeCurrency);
     i[bi + 5] = feeExp;
     i[bi + 6] = bigFees ? this.big(makerFeeBig) : -1;

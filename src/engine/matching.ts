@@ -487,9 +487,7 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
   }
 
   ms.lastPrice = p;
-  const names = st.accountNames;
-  events.trade(s.nextId++, mk.symbol, p, q, takerIsBuyer ? 'buy' : 'sell', st.id[maker]!, st.id[taker]!, names[st.account[maker]!]!, names[st.account[taker]!]!,
-    big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote);
+  events.trade(s.nextId++, mk.symbol, p, q, st, maker, taker, big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote);
   ms.book.reduced(maker, q);
   if (remaining[maker] === 0) {
     st.flags[maker] &= ~RESTING;

@@ -9,7 +9,8 @@
 import type { MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { POW10N } from './ledger.js';
-import { recordOf, type CancelReason, type Side } from './order.js';
+import { recordOf, type CancelReason } from './order.js';
+import { BUY, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 
 export class ObjectSink implements EngineSink {
@@ -71,22 +72,22 @@ export class ObjectSink implements EngineSink {
   }
 
   trade(
-    tid: number, symbol: string, price: number, amount: number, takerSide: Side,
-    makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
+    tid: number, symbol: string, price: number, amount: number, store: OrderStore, maker: number, taker: number,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
     feeCurrency: string,
   ): void {
+    const names = store.accountNames;
     this.push({
       type: 'Trade',
       tid,
       symbol,
       price,
       amount,
-      takerSide,
-      makerOrderId,
-      takerOrderId,
-      makerAccount,
-      takerAccount,
+      takerSide: store.side[taker] === BUY ? 'buy' : 'sell',
+      makerOrderId: store.id[maker]!,
+      takerOrderId: store.id[taker]!,
+      makerAccount: names[store.account[maker]!]!,
+      takerAccount: names[store.account[taker]!]!,
       makerFee: bigFees ? makerFeeBig : feeOf(makerFee, feeExp),
       takerFee: bigFees ? takerFeeBig : feeOf(takerFee, feeExp),
       feeCurrency,

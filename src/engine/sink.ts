@@ -56,9 +56,12 @@ export interface EngineSink {
   /** the order as accepted, before any matching (live) */
   orderAccepted(o: OrderView): void;
   stopTriggered(orderId: number, symbol: string): void;
+  /**
+   * `maker` and `taker` are the two orders' slots in `store` (valid during the call): the taker's
+   * side, both order ids and both accounts are read from there.
+   */
   trade(
-    tid: number, symbol: string, price: number, amount: number, takerSide: Side,
-    makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
+    tid: number, symbol: string, price: number, amount: number, store: OrderStore, maker: number, taker: number,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
     feeCurrency: string,
   ): void;
