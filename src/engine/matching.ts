@@ -62,7 +62,8 @@ function parseUnits(value: unknown, decimals: number, step: number): number | un
       }
       if (i === n && frac !== 0 && frac <= decimals) {
         v *= P10[decimals - (frac < 0 ? 0 : frac)]!; // exact whenever the result is a safe integer
-        if (v > 0 && v <= MAX_UNITS) return v % step === 0 ? v : undefined;
+        // (a float modulo is a libc call: skipped for the usual step of 1)
+        if (v > 0 && v <= MAX_UNITS) return step === 1 || v % step === 0 ? v : undefined;
       }
     }
   }
@@ -141,7 +142,10 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
 
   if (kind === 'market') price = marketLimit(s, ms, side);
   // the order (or a stop, once triggered) may rest at `price`: its level must stay exact
-  if (ms.book.levelAmount(side, price) + (ms.stops.length === 0 ? 0 : pendingStops(s.store, ms, side, price)) + amount > MAX_UNITS) {
+  // (the side's total bounds every level: when that is small enough, no level lookup is needed)
+  const stops = ms.stops.length !== 0;
+  if ((stops || ms.book.levelAmountBound(side) + amount > MAX_UNITS) &&
+      ms.book.levelAmount(side, price) + (stops ? pendingStops(s.store, ms, side, price) : 0) + amount > MAX_UNITS) {
     return reject('InvalidQuantity', 'too large');
   }
 
