@@ -227,8 +227,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
   st.fExp[o] = fExp;
   st.fn[o] = 0;
   if (hBig !== 0n) st.setHBig(o, hBig);
-  st.prev[o] = NONE;
-  st.next[o] = NONE;
+  // (prev / next are the book's: set by Book.add when the order rests, not read before)
   // (written out: see fill)
   const ph = bal.ph;
   if (hN !== 0) {
