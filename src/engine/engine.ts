@@ -115,8 +115,8 @@ export class Engine {
 
   /**
    * Apply a command, sending its events to `sink` (nothing is allocated for them here); null when
-   * accepted, else the rejection, in which case the sink got no event and the state is unchanged.
-   * The same events, in the same order, as `apply` returns.
+   * accepted, else the rejection, in which case the sink got no event (only `begin`) and the
+   * state is unchanged. The same events, in the same order, as `apply` returns.
    */
   applyInto(cmd: Command, sink: EngineSink): Rejection | null {
     return this.dispatch(cmd, sink);

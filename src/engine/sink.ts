@@ -4,8 +4,9 @@
  * `ObjectSink` (object-sink.ts) builds today's `Event` objects (what `Engine.apply` returns);
  * `FlatEventLog` (flat-log.ts) appends rows to typed-array columns.
  *
- * Invariants: the engine calls the methods in event order, exactly once per event, with every
- * field of the event (see events.ts). An `OrderView` passed to a method is only valid during that
+ * Invariants: per command the engine calls `begin(time)` once, then the event methods in event
+ * order, exactly once per event, with every field of the event (see events.ts; an event's time is
+ * the last `begin`'s). An `OrderView` or store slot passed to a method is only valid during that
  * call (the engine recycles order storage): a sink copies what it keeps before returning.
  * Fees are exact: when `bigFees` is false a fee is `fee x 10^feeExp` ledger units (a safe integer
  * number times a power of ten); when true it is the bigint argument (ledger units) and the number
