@@ -3,6 +3,8 @@
  * recording events allocates nothing per event (the arrays grow by doubling and are reused after
  * `clear()`). Strings are indexes into an interned table that survives `clear()`; bigints (deposit
  * and withdrawal amounts, fees or filled notionals that are not safe integers) go to a side table.
+ * Order and trade rows are read from the engine's order store; its account / session / symbol
+ * indexes are mapped to string-table indexes once (names never change at an index).
  *
  * Row layout, by type (F = Float64 columns, I = Int32 columns; unused columns are 0):
  *   ORDER_* (OrderAccepted / OrderFilled / OrderCancelled):
@@ -52,7 +54,6 @@ export const REASONS: readonly CancelReason[] = [
   'SelfCrossPrevented', 'ExceedsPriceLimits', 'HeartbeatTimeout',
 ];
 
-
 export class FlatEventLog implements EngineSink {
   /** rows written since the last clear */
   count = 0;
@@ -75,8 +76,6 @@ export class FlatEventLog implements EngineSink {
   /** one-entry intern caches (symbols, sessions and fee currencies repeat from row to row) */
   private lastS = '';
   private lastSi = -1;
-  private lastT = '';
-  private lastTi = -1;
   private lastC = '';
   private lastCi = -1;
   /**
@@ -125,15 +124,6 @@ export class FlatEventLog implements EngineSink {
     const x = this.intern(s);
     this.lastS = s;
     this.lastSi = x;
-    return x;
-  }
-
-  /** intern through the cache of sessions */
-  private internT(s: string): number {
-    if (s === this.lastT) return this.lastTi;
-    const x = this.intern(s);
-    this.lastT = s;
-    this.lastTi = x;
     return x;
   }
 
