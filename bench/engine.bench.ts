@@ -166,8 +166,8 @@ function runOurs(w: Workload): ChildResult {
     cancels[i] = t < 0 ? null : { type: 'CancelOrder', account: accounts[w.account[t]!]!, orderId: '', seq: ++seq, time: TIME0 + i };
   }
   const cancelAfter = w.cancelAfter;
-  /** engine order id of workload order i; 0 when it was refused */
-  const ids = new Float64Array(n);
+  /** engine order id of workload order i; 0 when it was refused (ids stay below 2^31: checked after the loop) */
+  const ids = new Int32Array(n);
 
   let accepted = 0;
   let rejected = 0;
@@ -218,6 +218,7 @@ function runOurs(w: Workload): ChildResult {
     for (const a of engine.state.accounts.values()) sum += a.balances.get(cur as string)?.total ?? 0n;
     return sum === dep;
   });
+  if (engine.state.nextId > 2 ** 31) throw new Error('order ids past 2^31: the ids array cannot hold them');
   const resting = market.book.size();
   if (!conserved) throw new Error('ledger not conserved');
   if (resting !== engine.state.orders.size) throw new Error('book and order index disagree');
@@ -281,18 +282,34 @@ class LogReader {
       const t = types[r]!;
       a = (a + t) | 0;
       b = (b + a) | 0;
-      for (let k = r * NF, end = k + NF; k < end; k++) {
-        const x = f[k]!;
-        a = (a + (x | 0)) | 0;
-        b = (b + a) | 0;
-        a = (a + ((x * 2.3283064365386963e-10) | 0)) | 0; // x / 2^32
-        b = (b + a) | 0;
-      }
+      // the NF number columns and NI int columns of the row, written out (NF = 8, NI = 9)
+      const k = r * NF;
+      let x = f[k]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 1]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 2]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 3]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 4]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 5]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 6]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
+      x = f[k + 7]!;
+      a = (a + (x | 0)) | 0; b = (b + a) | 0; a = (a + ((x * TWO_M32) | 0)) | 0; b = (b + a) | 0;
       const bi = r * NI;
-      for (let k = bi, end = k + NI; k < end; k++) {
-        a = (a + ints[k]!) | 0;
-        b = (b + a) | 0;
-      }
+      a = (a + ints[bi]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 1]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 2]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 3]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 4]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 5]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 6]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 7]!) | 0; b = (b + a) | 0;
+      a = (a + ints[bi + 8]!) | 0; b = (b + a) | 0;
       // the string and bigint fields, resolved
       if (t === TRADE) {
         this.trades++;
@@ -319,6 +336,10 @@ class LogReader {
     return `${(this.b >>> 0).toString(16).padStart(8, '0')}${(this.a >>> 0).toString(16).padStart(8, '0')}`;
   }
 }
+
+/** 2^-32: x * TWO_M32 | 0 is a number column's high 32 bits */
+const TWO_M32 = 2.3283064365386963e-10;
+if (NF !== 8 || NI !== 9) throw new Error('LogReader.consume is written out for NF = 8, NI = 9');
 
 /** a string field's contribution: its length and last character */
 function str(strings: string[], ix: number): number {

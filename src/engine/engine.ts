@@ -91,6 +91,7 @@ export class Engine {
       orders: new OrderIndex(store),
       feesCollected,
       nextId: opts.firstId ?? 1,
+      time: 0,
       store,
     };
   }
@@ -114,8 +115,8 @@ export class Engine {
 
   /**
    * Apply a command, sending its events to `sink` (nothing is allocated for them here); null when
-   * accepted, else the rejection, in which case the sink got no event and the state is unchanged.
-   * The same events, in the same order, as `apply` returns.
+   * accepted, else the rejection, in which case the sink got no event (only `begin`) and the
+   * state is unchanged. The same events, in the same order, as `apply` returns.
    */
   applyInto(cmd: Command, sink: EngineSink): Rejection | null {
     return this.dispatch(cmd, sink);
@@ -123,19 +124,23 @@ export class Engine {
 
   private dispatch(c: Command, events: EngineSink): Rejection | null {
     const s = this.state;
+    // the command's time: kept in the state for the engine, given to the sink once
+    const time = c.time;
+    s.time = time;
+    events.begin(time);
     switch (c.type) {
       case 'PlaceOrder':
-        return placeOrder(s, c, c.time, events);
+        return placeOrder(s, c, events);
       case 'CancelOrder': {
         const id = orderIdOf(c.orderId);
         const o = id === undefined ? NONE : s.orders.slot(id);
         if (o === NONE || s.store.accountNames[s.store.account[o]!] !== c.account) return reject('OrderNotFound');
-        cancelOrder(s, o, 'Requested', c.time, events);
+        cancelOrder(s, o, 'Requested', events);
         return null;
       }
       case 'CancelAllOrders': {
         if (!s.accounts.has(c.account)) return reject('UnknownAccount', c.account);
-        for (const o of this.byId(s.accountOrders.get(c.account)?.slots() ?? [])) cancelOrder(s, o, 'Requested', c.time, events);
+        for (const o of this.byId(s.accountOrders.get(c.account)?.slots() ?? [])) cancelOrder(s, o, 'Requested', events);
         return null;
       }
       case 'CancelSessionOrders':
@@ -144,7 +149,7 @@ export class Engine {
         const only = c.type === 'CancelSessionOrders' ? c.account : undefined;
         const st = s.store;
         const mine = [...s.orders.slots()].filter((o) => st.sessionNames[st.session[o]!] === c.session && (only === undefined || st.accountNames[st.account[o]!] === only));
-        for (const o of this.byId(mine)) cancelOrder(s, o, reason, c.time, events);
+        for (const o of this.byId(mine)) cancelOrder(s, o, reason, events);
         return null;
       }
       case 'CreateAccount': {

@@ -3,6 +3,8 @@
  * recording events allocates nothing per event (the arrays grow by doubling and are reused after
  * `clear()`). Strings are indexes into an interned table that survives `clear()`; bigints (deposit
  * and withdrawal amounts, fees or filled notionals that are not safe integers) go to a side table.
+ * Order and trade rows are read from the engine's order store; its account / session / symbol
+ * indexes are mapped to string-table indexes once (names never change at an index).
  *
  * Row layout, by type (F = Float64 columns, I = Int32 columns; unused columns are 0):
  *   ORDER_* (OrderAccepted / OrderFilled / OrderCancelled):
@@ -22,7 +24,8 @@
 import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { feeOf } from './object-sink.js';
-import type { CancelReason, ExecOption, OrderKind, OrderRecord, Side } from './order.js';
+import type { CancelReason, OrderRecord } from './order.js';
+import { CID, FNBIG, KINDS, OPTIONS, SIDES, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 
 export const ACCOUNT_CREATED = 0;
@@ -37,26 +40,25 @@ export const STOP_TRIGGERED = 8;
 export const TRADE = 9;
 
 const CACHE_MASK = 255;
+/** store indexes (accounts, sessions, symbols) mapped to string-table indexes without a lookup */
+const NAME_MAP = 4096;
 
 /** columns per row */
 export const NF = 8;
 export const NI = 9;
 
-export const SIDES: readonly Side[] = ['buy', 'sell'];
-export const KINDS: readonly OrderKind[] = ['limit', 'stop-limit', 'market'];
-export const OPTIONS: readonly ExecOption[] = ['', 'maker-or-cancel', 'immediate-or-cancel', 'fill-or-kill'];
+/** side, kind and option codes are the order store's */
+export { SIDES, KINDS, OPTIONS };
 export const REASONS: readonly CancelReason[] = [
   'Requested', 'MakerOrCancelWouldTake', 'ImmediateOrCancelWouldPost', 'FillOrKillWouldNotFill',
   'SelfCrossPrevented', 'ExceedsPriceLimits', 'HeartbeatTimeout',
 ];
 
-const sideCode = (s: Side): number => (s === 'buy' ? 0 : 1);
-const kindCode = (k: OrderKind): number => (k === 'limit' ? 0 : k === 'stop-limit' ? 1 : 2);
-const optionCode = (o: ExecOption): number => (o === '' ? 0 : OPTIONS.indexOf(o));
-
 export class FlatEventLog implements EngineSink {
   /** rows written since the last clear */
   count = 0;
+  /** the time of the command being applied (see EngineSink.begin) */
+  private time = 0;
   private cap: number;
   /** type code by row */
   types: Uint8Array;
@@ -74,10 +76,16 @@ export class FlatEventLog implements EngineSink {
   /** one-entry intern caches (symbols, sessions and fee currencies repeat from row to row) */
   private lastS = '';
   private lastSi = -1;
-  private lastT = '';
-  private lastTi = -1;
   private lastC = '';
   private lastCi = -1;
+  /**
+   * the store whose name tables the maps below translate: account / session / symbol index + 1
+   * -> string-table index + 1 (0: not looked up yet; indexes past the maps are interned each time)
+   */
+  private names: OrderStore | undefined = undefined;
+  private readonly accountIx = new Int32Array(NAME_MAP);
+  private readonly sessionIx = new Int32Array(NAME_MAP);
+  private readonly symbolIx = new Int32Array(NAME_MAP);
 
   constructor(capacity = 64) {
     this.cap = capacity;
@@ -116,15 +124,6 @@ export class FlatEventLog implements EngineSink {
     const x = this.intern(s);
     this.lastS = s;
     this.lastSi = x;
-    return x;
-  }
-
-  /** intern through the cache of sessions */
-  private internT(s: string): number {
-    if (s === this.lastT) return this.lastTi;
-    const x = this.intern(s);
-    this.lastT = s;
-    this.lastTi = x;
     return x;
   }
 
@@ -174,6 +173,10 @@ export class FlatEventLog implements EngineSink {
 
   // ---- EngineSink ----
 
+  begin(time: number): void {
+    this.time = time;
+  }
+
   accountCreated(account: string, makerBps: number, takerBps: number): void {
     this.bps(ACCOUNT_CREATED, account, makerBps, takerBps);
   }
@@ -213,73 +216,97 @@ export class FlatEventLog implements EngineSink {
   }
 
   orderAccepted(o: OrderView): void {
-    this.order(ORDER_ACCEPTED, o, NaN, -1);
+    this.order(ORDER_ACCEPTED, o, false, -1);
   }
 
-  orderFilled(o: OrderView, time: number): void {
-    this.order(ORDER_FILLED, o, time, -1);
+  orderFilled(o: OrderView): void {
+    this.order(ORDER_FILLED, o, true, -1);
   }
 
-  orderCancelled(o: OrderView, reason: CancelReason, time: number): void {
-    this.order(ORDER_CANCELLED, o, time, REASONS.indexOf(reason));
+  orderCancelled(o: OrderView, reason: CancelReason): void {
+    this.order(ORDER_CANCELLED, o, true, REASONS.indexOf(reason));
   }
 
-  private order(t: number, o: OrderView, closedTime: number, reason: number): void {
+  /** `closed`: the closed time is the command's, else there is none */
+  private order(t: number, o: OrderView, closed: boolean, reason: number): void {
     const r = this.rowAll(t); // every column is written below
+    // the fields straight from the store's columns (same codes for side, kind and option)
+    const st = o.store;
+    const s = o.slot;
+    if (st !== this.names) this.nameStore(st);
     const f = this.f;
     const bf = r * NF;
-    f[bf] = o.id;
-    f[bf + 1] = o.price;
-    f[bf + 2] = o.stopPrice;
-    f[bf + 3] = o.amount;
-    f[bf + 4] = o.amount - o.remaining;
-    f[bf + 5] = o.fn;
-    f[bf + 6] = o.time;
-    f[bf + 7] = closedTime;
+    const amount = st.amount[s]!;
+    f[bf] = st.id[s]!;
+    f[bf + 1] = st.price[s]!;
+    f[bf + 2] = st.stopPrice[s]!;
+    f[bf + 3] = amount;
+    f[bf + 4] = amount - st.remaining[s]!;
+    f[bf + 5] = st.fn[s]!;
+    f[bf + 6] = st.time[s]!;
+    f[bf + 7] = closed ? this.time : NaN;
     const i = this.i;
     const bi = r * NI;
-    i[bi] = this.intern(o.account);
-    i[bi + 1] = this.internT(o.session);
-    i[bi + 2] = this.internS(o.symbol);
-    i[bi + 3] = sideCode(o.side);
-    i[bi + 4] = kindCode(o.kind);
-    i[bi + 5] = optionCode(o.option);
-    const cid = o.clientOrderId;
-    i[bi + 6] = cid === undefined ? -1 : this.intern(cid);
-    i[bi + 7] = o.fnBig === 0n ? -1 : this.big(o.fnBig);
+    const flags = st.flags[s]!;
+    i[bi] = this.nameIx(this.accountIx, st.accountNames, st.account[s]!);
+    i[bi + 1] = this.nameIx(this.sessionIx, st.sessionNames, st.session[s]!);
+    i[bi + 2] = this.nameIx(this.symbolIx, st.symbolNames, st.market[s]!);
+    i[bi + 3] = st.side[s]!;
+    i[bi + 4] = st.kind[s]!;
+    i[bi + 5] = st.option[s]!;
+    i[bi + 6] = (flags & CID) === 0 ? -1 : this.intern(st.clientOrderId(s)!);
+    i[bi + 7] = (flags & FNBIG) === 0 ? -1 : this.big(st.fnBig(s));
     i[bi + 8] = reason;
   }
 
-  stopTriggered(orderId: number, symbol: string, time: number): void {
+  /** start mapping the name tables of another store (forgets the previous store's mapping) */
+  private nameStore(st: OrderStore): void {
+    this.names = st;
+    this.accountIx.fill(0);
+    this.sessionIx.fill(0);
+    this.symbolIx.fill(0);
+  }
+
+  /** the string-table index of names[k], through the store-index -> string-index map `map` */
+  private nameIx(map: Int32Array, names: readonly string[], k: number): number {
+    if (k < map.length) {
+      const x = map[k]!;
+      if (x !== 0) return x - 1;
+      return (map[k] = this.intern(names[k]!) + 1) - 1;
+    }
+    return this.intern(names[k]!);
+  }
+
+  stopTriggered(orderId: number, symbol: string): void {
     const r = this.row(STOP_TRIGGERED);
     this.f[r * NF] = orderId;
-    this.f[r * NF + 1] = time;
+    this.f[r * NF + 1] = this.time;
     this.i[r * NI] = this.internS(symbol);
   }
 
   trade(
-    tid: number, symbol: string, price: number, amount: number, takerSide: Side,
-    makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
+    tid: number, symbol: string, price: number, amount: number, store: OrderStore, maker: number, taker: number,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
-    feeCurrency: string, time: number,
+    feeCurrency: string,
   ): void {
     const r = this.rowAll(TRADE); // every column is written below
+    if (store !== this.names) this.nameStore(store);
     const f = this.f;
     const bf = r * NF;
     f[bf] = tid;
     f[bf + 1] = price;
     f[bf + 2] = amount;
-    f[bf + 3] = makerOrderId;
-    f[bf + 4] = takerOrderId;
+    f[bf + 3] = store.id[maker]!;
+    f[bf + 4] = store.id[taker]!;
     f[bf + 5] = makerFee;
     f[bf + 6] = takerFee;
-    f[bf + 7] = time;
+    f[bf + 7] = this.time;
     const i = this.i;
     const bi = r * NI;
     i[bi] = this.internS(symbol);
-    i[bi + 1] = sideCode(takerSide);
-    i[bi + 2] = this.intern(makerAccount);
-    i[bi + 3] = this.intern(takerAccount);
+    i[bi + 1] = store.side[taker]!;
+    i[bi + 2] = this.nameIx(this.accountIx, store.accountNames, store.account[maker]!);
+    i[bi + 3] = this.nameIx(this.accountIx, store.accountNames, store.account[taker]!);
     i[bi + 4] = this.internC(feeCurrency);
     i[bi + 5] = feeExp;
     i[bi + 6] = bigFees ? this.big(makerFeeBig) : -1;

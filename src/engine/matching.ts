@@ -43,6 +43,34 @@ const ORDER_KINDS = new Map<string, OrderKind>([
 
 /** Parse a positive multiple of `step` units; undefined when it is not one. */
 function parseUnits(value: unknown, decimals: number, step: number): number | undefined {
+  if (typeof value === 'string') {
+    // fast path: up to 15 characters of digits with at most one point and 1..decimals digits
+    // after it (so the value is below 10^15 and exact); anything else goes to the full parser
+    const n = value.length;
+    if (n !== 0 && n <= 15) {
+      let v = 0;
+      let frac = -1; // digits after the point, -1 before it
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 48 && c <= 57) {
+          v = v * 10 + (c - 48);
+          if (frac >= 0) frac++;
+        } else if (c === 46 && frac < 0) {
+          frac = 0;
+        } else break;
+      }
+      if (i === n && frac !== 0 && frac <= decimals) {
+        v *= P10[decimals - (frac < 0 ? 0 : frac)]!; // exact whenever the result is a safe integer
+        // (a float modulo is a libc call: skipped for the usual step of 1)
+        if (v > 0 && v <= MAX_UNITS) return step === 1 || v % step === 0 ? v : undefined;
+      }
+    }
+  }
+  return parseUnitsSlow(value, decimals, step);
+}
+
+function parseUnitsSlow(value: unknown, decimals: number, step: number): number | undefined {
   // JSON numbers are tolerated (some clients send them); their shortest decimal form is used
   const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
   if (text === undefined) return undefined;
@@ -54,10 +82,13 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
   return side === 'buy' ? opposite <= limit : opposite >= limit;
 }
 
-export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: EngineSink): Rejection | null {
+export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): Rejection | null {
   const account = s.accounts.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
-  const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
+  // the account's last market when the symbol is the same (a string compare, no hash lookup)
+  const lastMs = account.lastMarket as MarketState | undefined;
+  const ms = lastMs !== undefined && lastMs.market.symbol === c.symbol ? lastMs
+    : typeof c.symbol === 'string' ? s.markets.get(c.symbol) ?? s.markets.get(c.symbol.toLowerCase()) : undefined;
   if (ms === undefined) return reject('InvalidSymbol');
   const m = ms.market;
   const sideText = c.side === 'buy' || c.side === 'sell' ? c.side : typeof c.side === 'string' ? c.side.toLowerCase() : '';
@@ -111,7 +142,10 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
 
   if (kind === 'market') price = marketLimit(s, ms, side);
   // the order (or a stop, once triggered) may rest at `price`: its level must stay exact
-  if (ms.book.levelAmount(side, price) + pendingStops(s.store, ms, side, price) + amount > MAX_UNITS) {
+  // (the side's total bounds every level: when that is small enough, no level lookup is needed)
+  const stops = ms.stops.length !== 0;
+  if ((stops || ms.book.levelAmountBound(side) + amount > MAX_UNITS) &&
+      ms.book.levelAmount(side, price) + (stops ? pendingStops(s.store, ms, side, price) : 0) + amount > MAX_UNITS) {
     return reject('InvalidQuantity', 'too large');
   }
 
@@ -184,7 +218,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   st.remaining[o] = amount;
   st.option[o] = option === '' ? 0 : OPTIONS.indexOf(option);
   if (clientOrderId !== undefined) st.setClientOrderId(o, clientOrderId);
-  st.time[o] = time;
+  st.time[o] = s.time;
   st.makerBps[o] = account.makerBps;
   st.takerBps[o] = account.takerBps;
   st.payBal[o] = bal.ix >= 0 ? bal.ix : st.balanceOf(bal);
@@ -193,8 +227,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   st.fExp[o] = fExp;
   st.fn[o] = 0;
   if (hBig !== 0n) st.setHBig(o, hBig);
-  st.prev[o] = NONE;
-  st.next[o] = NONE;
+  // (prev / next are the book's: set by Book.add when the order rests, not read before)
   // (written out: see fill)
   const ph = bal.ph;
   if (hN !== 0) {
@@ -223,11 +256,11 @@ export function placeOrder(s: EngineState, c: PlaceOrder, time: number, events: 
   if (kind === 'stop-limit') {
     ms.stops.push(o);
   } else if (kind === 'market' && price === 0) {
-    cancelOrder(s, o, 'ImmediateOrCancelWouldPost', time, events);
+    cancelOrder(s, o, 'ImmediateOrCancelWouldPost', events);
   } else {
-    execute(s, ms, o, time, events);
+    execute(s, ms, o, events);
   }
-  runStops(s, ms, time, events);
+  runStops(s, ms, events);
   return null;
 }
 
@@ -257,24 +290,24 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
 }
 
 /** Run an accepted (or just triggered) order against the book, then rest or cancel the rest. */
-function execute(s: EngineState, ms: MarketState, o: number, time: number, events: EngineSink): void {
+function execute(s: EngineState, ms: MarketState, o: number, events: EngineSink): void {
   const st = s.store;
   const isBuy = st.side[o] === BUY;
   const opt = st.option[o]!;
   if (opt === MAKER_OR_CANCEL) {
     const b = ms.book.bestSlot(isBuy ? 'sell' : 'buy');
-    if (b !== NONE && (isBuy ? st.price[b]! <= st.price[o]! : st.price[b]! >= st.price[o]!)) cancelOrder(s, o, 'MakerOrCancelWouldTake', time, events);
+    if (b !== NONE && (isBuy ? st.price[b]! <= st.price[o]! : st.price[b]! >= st.price[o]!)) cancelOrder(s, o, 'MakerOrCancelWouldTake', events);
     else rest(st, ms, o);
     return;
   }
   if (opt === FILL_OR_KILL && fillable(s, ms, o) < st.remaining[o]!) {
-    cancelOrder(s, o, 'FillOrKillWouldNotFill', time, events);
+    cancelOrder(s, o, 'FillOrKillWouldNotFill', events);
     return;
   }
-  const stopReason = match(s, ms, o, time, events);
+  const stopReason = match(s, ms, o, events);
   if (st.remaining[o] === 0) return; // closed inside fill()
-  if (stopReason !== undefined) cancelOrder(s, o, stopReason, time, events);
-  else if (opt === IMMEDIATE_OR_CANCEL || st.kind[o] === MARKET) cancelOrder(s, o, 'ImmediateOrCancelWouldPost', time, events);
+  if (stopReason !== undefined) cancelOrder(s, o, stopReason, events);
+  else if (opt === IMMEDIATE_OR_CANCEL || st.kind[o] === MARKET) cancelOrder(s, o, 'ImmediateOrCancelWouldPost', events);
   else rest(st, ms, o);
 }
 
@@ -325,7 +358,7 @@ function fillable(s: EngineState, ms: MarketState, o: number): number {
   return total;
 }
 
-function match(s: EngineState, ms: MarketState, o: number, time: number, events: EngineSink): CancelReason | undefined {
+function match(s: EngineState, ms: MarketState, o: number, events: EngineSink): CancelReason | undefined {
   const st = s.store;
   const isBuy = st.side[o] === BUY;
   const opp: Side = isBuy ? 'sell' : 'buy';
@@ -343,12 +376,12 @@ function match(s: EngineState, ms: MarketState, o: number, time: number, events:
     if (st.account[m] === account) return 'SelfCrossPrevented';
     const mr = st.remaining[m]!;
     const or = st.remaining[o]!;
-    fill(s, ms, m, o, mr < or ? mr : or, time, events);
+    fill(s, ms, m, o, mr < or ? mr : or, events);
   }
   return undefined;
 }
 
-function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: number, time: number, events: EngineSink): void {
+function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: number, events: EngineSink): void {
   const st = s.store;
   const f = ms.factors;
   const mk = ms.market;
@@ -457,19 +490,17 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
   }
 
   ms.lastPrice = p;
-  const names = st.accountNames;
-  events.trade(s.nextId++, mk.symbol, p, q, takerIsBuyer ? 'buy' : 'sell', st.id[maker]!, st.id[taker]!, names[st.account[maker]!]!, names[st.account[taker]!]!,
-    big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote, time);
+  events.trade(s.nextId++, mk.symbol, p, q, st, maker, taker, big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote);
   ms.book.reduced(maker, q);
   if (remaining[maker] === 0) {
     st.flags[maker] &= ~RESTING;
     close(s, maker);
-    events.orderFilled(st.at(maker), time);
+    events.orderFilled(st.at(maker));
     st.release(maker);
   }
   if (remaining[taker] === 0) {
     close(s, taker);
-    events.orderFilled(st.at(taker), time);
+    events.orderFilled(st.at(taker));
     st.release(taker);
   }
 }
@@ -530,7 +561,7 @@ function close(s: EngineState, o: number): void {
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
-export function cancelOrder(s: EngineState, o: number, reason: CancelReason, time: number, events: EngineSink): void {
+export function cancelOrder(s: EngineState, o: number, reason: CancelReason, events: EngineSink): void {
   const st = s.store;
   const ms = s.marketByIx[st.market[o]!]!;
   const flags = st.flags[o]!;
@@ -543,12 +574,12 @@ export function cancelOrder(s: EngineState, o: number, reason: CancelReason, tim
   }
   releaseHold(st, o);
   close(s, o);
-  events.orderCancelled(st.at(o), reason, time);
+  events.orderCancelled(st.at(o), reason);
   st.release(o);
 }
 
 /** Trigger stops whose condition the last trade price meets, oldest first, until none is left. */
-function runStops(s: EngineState, ms: MarketState, time: number, events: EngineSink): void {
+function runStops(s: EngineState, ms: MarketState, events: EngineSink): void {
   const st = s.store;
   for (;;) {
     const last = ms.lastPrice;
@@ -558,7 +589,7 @@ function runStops(s: EngineState, ms: MarketState, time: number, events: EngineS
     const o = ms.stops[i]!;
     ms.stops.splice(i, 1);
     st.flags[o] |= TRIGGERED;
-    events.stopTriggered(st.id[o]!, ms.market.symbol, time);
-    execute(s, ms, o, time, events);
+    events.stopTriggered(st.id[o]!, ms.market.symbol);
+    execute(s, ms, o, events);
   }
 }

@@ -9,12 +9,15 @@
 import type { MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { POW10N } from './ledger.js';
-import { recordOf, type CancelReason, type Side } from './order.js';
+import { recordOf, type CancelReason } from './order.js';
+import { BUY, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 
 export class ObjectSink implements EngineSink {
   private readonly a: Event[] = [];
   private n = 0;
+  /** the time of the command being applied (see EngineSink.begin) */
+  private time = 0;
 
   private push(e: Event): void {
     this.a[this.n++] = e;
@@ -34,6 +37,10 @@ export class ObjectSink implements EngineSink {
   clear(): void {
     for (let i = 0; i < this.n; i++) this.a[i] = undefined as unknown as Event;
     this.n = 0;
+  }
+
+  begin(time: number): void {
+    this.time = time;
   }
 
   accountCreated(account: string, makerBps: number, takerBps: number): void {
@@ -60,40 +67,40 @@ export class ObjectSink implements EngineSink {
     this.push({ type: 'OrderAccepted', order: recordOf(o, true) });
   }
 
-  stopTriggered(orderId: number, symbol: string, time: number): void {
-    this.push({ type: 'StopTriggered', orderId, symbol, time });
+  stopTriggered(orderId: number, symbol: string): void {
+    this.push({ type: 'StopTriggered', orderId, symbol, time: this.time });
   }
 
   trade(
-    tid: number, symbol: string, price: number, amount: number, takerSide: Side,
-    makerOrderId: number, takerOrderId: number, makerAccount: string, takerAccount: string,
+    tid: number, symbol: string, price: number, amount: number, store: OrderStore, maker: number, taker: number,
     makerFee: number, takerFee: number, feeExp: number, bigFees: boolean, makerFeeBig: bigint, takerFeeBig: bigint,
-    feeCurrency: string, time: number,
+    feeCurrency: string,
   ): void {
+    const names = store.accountNames;
     this.push({
       type: 'Trade',
       tid,
       symbol,
       price,
       amount,
-      takerSide,
-      makerOrderId,
-      takerOrderId,
-      makerAccount,
-      takerAccount,
+      takerSide: store.side[taker] === BUY ? 'buy' : 'sell',
+      makerOrderId: store.id[maker]!,
+      takerOrderId: store.id[taker]!,
+      makerAccount: names[store.account[maker]!]!,
+      takerAccount: names[store.account[taker]!]!,
       makerFee: bigFees ? makerFeeBig : feeOf(makerFee, feeExp),
       takerFee: bigFees ? takerFeeBig : feeOf(takerFee, feeExp),
       feeCurrency,
-      time,
+      time: this.time,
     });
   }
 
-  orderFilled(o: OrderView, time: number): void {
-    this.push({ type: 'OrderFilled', order: recordOf(o, false, undefined, time) });
+  orderFilled(o: OrderView): void {
+    this.push({ type: 'OrderFilled', order: recordOf(o, false, undefined, this.time) });
   }
 
-  orderCancelled(o: OrderView, reason: CancelReason, time: number): void {
-    this.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, time), reason });
+  orderCancelled(o: OrderView, reason: CancelReason): void {
+    this.push({ type: 'OrderCancelled', order: recordOf(o, false, reason, this.time), reason });
   }
 }
 

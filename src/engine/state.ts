@@ -47,6 +47,8 @@ export interface EngineState {
   readonly feesCollected: FeeTotals;
   /** next order id / trade id (one shared, increasing sequence) */
   nextId: number;
+  /** the time (ms) of the command being applied (not part of the state proper: no snapshot keeps it) */
+  time: number;
   /** the open orders' fields, by slot */
   readonly store: OrderStore;
 }

@@ -511,6 +511,11 @@ export function checkState(engine: Engine, model: Model): void {
       for (const l of depth) ok(Number.isSafeInteger(l.amount), `${sym} ${side} level ${l.price} totals ${l.amount}, past Number.MAX_SAFE_INTEGER`);
       eq(depth, [...levels.entries()].map(([price, l]) => ({ price, amount: l.amount, count: l.count })), `${sym} ${side} depth`);
       for (const [price, l] of levels) eq(ms.book.levelAmount(side, price), l.amount, `${sym} ${side} level ${price}`);
+      // the side's bound is the exact total while that is a safe integer, else Infinity
+      let sideTotal = 0;
+      for (const l of levels.values()) sideTotal += l.amount;
+      const bound = ms.book.levelAmountBound(side);
+      ok(bound === Infinity || bound === sideTotal, `${sym} ${side} level bound ${bound}, total ${sideTotal}`);
       const best = ms.book.best(side);
       const first = depth[0];
       ok(best === undefined ? first === undefined : first !== undefined && best.price === first.price, `${sym} ${side} best`);

@@ -33,6 +33,11 @@ export interface Book {
   reduced(slot: number, qty: number): void;
   /** total resting amount at a price on a side (0 when none) */
   levelAmount(side: Side, price: number): number;
+  /**
+   * an upper bound on levelAmount(side, p) for every p, cheaper to get (the side's total, or
+   * Infinity when the book does not keep one or it stopped being exact)
+   */
+  levelAmountBound(side: Side): number;
   /** aggregated levels from the best outwards; limit 0 = all */
   depth(side: Side, limit: number): Level[];
   /**

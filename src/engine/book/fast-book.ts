@@ -39,6 +39,11 @@ class BookSide {
   private nSpare = 0;
   /** active levels sorted by price, best last */
   readonly sorted: PriceLevel[] = [];
+  /**
+   * the sum of the levels' amounts while it is a safe integer (so exact); once it is not, Infinity
+   * for good (a bound that no longer bounds anything)
+   */
+  total = 0;
   constructor(private readonly isBid: boolean, private readonly store: OrderStore) {}
 
   /** index at which `price` sits or should be inserted to keep the order */
@@ -101,8 +106,11 @@ class BookSide {
     st.prev[o] = tail;
     if (tail === NONE) level.head = o; else st.next[tail] = o;
     level.tail = o;
-    level.amount += st.remaining[o]!;
+    const r = st.remaining[o]!;
+    level.amount += r;
     level.count++;
+    const t = this.total + r;
+    this.total = t <= Number.MAX_SAFE_INTEGER ? t : Infinity;
   }
 
   unlink(o: number, amount: number): void {
@@ -115,6 +123,7 @@ class BookSide {
     st.prev[o] = st.next[o] = NONE;
     level.amount -= amount;
     level.count--;
+    this.total -= amount;
     if (level.count === 0) this.dropLevel(level);
   }
 
@@ -185,8 +194,14 @@ export class FastBook implements Book {
       this.sideOf(slot).unlink(slot, qty);
       this.count--;
     } else {
-      this.sideOf(slot).levelOf(st.price[slot]!).amount -= qty;
+      const bs = this.sideOf(slot);
+      bs.levelOf(st.price[slot]!).amount -= qty;
+      bs.total -= qty;
     }
+  }
+
+  levelAmountBound(side: Side): number {
+    return this.side(side).total;
   }
 
   levelAmount(side: Side, price: number): number {

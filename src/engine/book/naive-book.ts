@@ -50,6 +50,10 @@ export class NaiveBook implements Book {
     if (this.store.remaining[slot] === 0) this.remove(slot);
   }
 
+  levelAmountBound(_side: Side): number {
+    return Infinity;
+  }
+
   levelAmount(side: Side, price: number): number {
     let sum = 0;
     for (const s of this.sides[side]) if (this.store.price[s] === price) sum += this.store.remaining[s]!;
