@@ -157,3 +157,27 @@ export class Listeners {
     }
   }
 }
+
+/** The read side both writers share: the committed journal rows, through their `reads`. */
+export abstract class JournalReadSide {
+  protected abstract readonly reads: JournalReads;
+
+  /** highest committed seq (0 when empty) */
+  lastSeq(): number {
+    return this.last()?.seq ?? 0;
+  }
+
+  /** the last committed row's seq and time */
+  last(): { seq: number; time: number } | undefined {
+    return this.reads.last();
+  }
+
+  firstSeq(): number {
+    return this.reads.firstSeq();
+  }
+
+  /** committed rows with seq > afterSeq, in order (do not append while iterating) */
+  rowsAfter(afterSeq: number): IterableIterator<JournalRow> {
+    return this.reads.rowsAfter(afterSeq);
+  }
+}

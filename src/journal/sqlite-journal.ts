@@ -67,6 +67,7 @@ import type { JournalRow } from './codec.js';
 import {
   JOURNAL_INSERT,
   JournalFailedError,
+  JournalReadSide,
   JournalReads,
   Listeners,
   type CommitListener,
@@ -118,7 +119,7 @@ export function openDatabase(path: string, opts: { fileMustExist?: boolean } = {
   return db;
 }
 
-export class SqliteJournal implements StoreJournal {
+export class SqliteJournal extends JournalReadSide implements StoreJournal {
   readonly writer = 'thread';
   readonly db: SqliteDatabase;
   /** since open: commit transactions (batches), commands in them, largest batch, WAL fsyncs */
@@ -134,7 +135,7 @@ export class SqliteJournal implements StoreJournal {
   private readonly project: Projection | undefined;
   private readonly onListenerError: (err: unknown) => void;
   private readonly plans: PlanRunner;
-  private readonly reads: JournalReads;
+  protected readonly reads: JournalReads;
   private readonly writeTx: (batch: Pending[], entries: CommittedEntry[]) => void;
   private readonly asideTx: (plan: Plan) => void;
   /** path of the -wal file, or null when the database is not a file in WAL mode */
@@ -155,6 +156,7 @@ export class SqliteJournal implements StoreJournal {
   }
 
   constructor(db: SqliteDatabase, opts: SqliteJournalOptions = {}) {
+    super();
     this.db = db;
     this.onCommit = opts.onCommit;
     this.project = opts.project;
@@ -185,25 +187,6 @@ export class SqliteJournal implements StoreJournal {
 
   define(sql: string, arity: number): number {
     return this.plans.define(sql, arity);
-  }
-
-  /** highest committed seq (0 when empty) */
-  lastSeq(): number {
-    return this.last()?.seq ?? 0;
-  }
-
-  /** the last committed row's seq and time */
-  last(): { seq: number; time: number } | undefined {
-    return this.reads.last();
-  }
-
-  firstSeq(): number {
-    return this.reads.firstSeq();
-  }
-
-  /** committed rows with seq > afterSeq, in order (do not append while iterating) */
-  rowsAfter(afterSeq: number): IterableIterator<JournalRow> {
-    return this.reads.rowsAfter(afterSeq);
   }
 
   get holding(): boolean {

@@ -34,6 +34,7 @@ import { resolve } from 'node:path';
 import type { JournalRow } from './codec.js';
 import {
   JournalFailedError,
+  JournalReadSide,
   JournalReads,
   Listeners,
   type CommitListener,
@@ -75,7 +76,7 @@ interface InFlight {
   pending: Pending[] | null;
 }
 
-export class WorkerJournal implements StoreJournal {
+export class WorkerJournal extends JournalReadSide implements StoreJournal {
   readonly writer = 'worker';
   readonly db: SqliteDatabase;
   /** batches handed over, commands in them, largest batch, WAL fsyncs the worker did */
@@ -90,7 +91,7 @@ export class WorkerJournal implements StoreJournal {
   private readonly writtenListeners: Listeners;
   private readonly project: Projection | undefined;
   private readonly warn: (msg: string) => void;
-  private readonly reads: JournalReads;
+  protected readonly reads: JournalReads;
   private readonly defs: StatementDef[] = [];
   private sentDefs = 0;
   /** aside rows waiting for the next message */
@@ -110,6 +111,7 @@ export class WorkerJournal implements StoreJournal {
   private readonly closeTimeoutMs: number;
 
   constructor(db: SqliteDatabase, opts: WorkerJournalOptions = {}) {
+    super();
     const walPath = walPathOf(db);
     if (walPath === null) throw new Error('the journal worker needs a file database in WAL mode');
     this.db = db;
@@ -155,22 +157,6 @@ export class WorkerJournal implements StoreJournal {
     if (!Number.isInteger(arity) || arity < 0) throw new RangeError(`bad arity ${arity}`);
     this.defs.push({ sql, arity });
     return this.defs.length - 1;
-  }
-
-  lastSeq(): number {
-    return this.last()?.seq ?? 0;
-  }
-
-  last(): { seq: number; time: number } | undefined {
-    return this.reads.last();
-  }
-
-  firstSeq(): number {
-    return this.reads.firstSeq();
-  }
-
-  rowsAfter(afterSeq: number): IterableIterator<JournalRow> {
-    return this.reads.rowsAfter(afterSeq);
   }
 
   get holding(): boolean {
