@@ -7,7 +7,8 @@
  *   npm run bench:engine -- --only ours          # one implementation
  *   npm run bench:engine -- --idle-wait 0        # do not wait for a quiet machine (BENCH_IDLE_WAIT)
  *   node dist/bench/engine.bench.js --child ours # one run of one implementation, JSON on stdout
- *                                                # (add --cpu-prof before the script to profile)
+ *   BENCH_PROFILE_LOOP=/tmp/ours.cpuprofile node dist/bench/engine.bench.js --child ours
+ *                                                # CPU profile of the timed loop only (not the setup)
  *
  * The parent spawns every run in its own fresh Node process, alternating implementations, and
  * reports the median orders/second of each and the ratio. A child generates the workload
@@ -26,7 +27,8 @@
  * (the rest of the incoming order is dropped, the resting order stays).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -179,6 +181,7 @@ function runOurs(w: Workload): ChildResult {
   const SELF_CROSS = REASONS.indexOf('SelfCrossPrevented');
 
   // ---- timed ----
+  const stopProfile = startLoopProfile();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -207,6 +210,7 @@ function runOurs(w: Workload): ChildResult {
   }
   const ms = performance.now() - t0;
   const cpuMs = cpuSince(cpu0);
+  stopProfile();
 
   // ---- checks (untimed): money is conserved exactly, books and indexes agree ----
   const deposited = (text: string): bigint => BigInt(w.accounts) * parseDecimal(text, LEDGER_DECIMALS)!;
@@ -388,6 +392,7 @@ function runTheirs(w: Workload): ChildResult {
   const STP_CODE = 1202;
 
   // ---- timed ----
+  const stopProfile = startLoopProfile();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -411,6 +416,7 @@ function runTheirs(w: Workload): ChildResult {
   }
   const ms = performance.now() - t0;
   const cpuMs = cpuSince(cpu0);
+  stopProfile();
 
   // ---- after (untimed): resting orders whose size fell off the 0.001 grid (float residue) ----
   const snap = ob.snapshot();
@@ -443,6 +449,28 @@ function runTheirs(w: Workload): ChildResult {
       'resting at end': resting,
       'resting sizes off the 0.001 grid': offGrid,
     },
+  };
+}
+
+/**
+ * With BENCH_PROFILE_LOOP=<file>, profile the CPU from here until the returned function is called
+ * (the timed loop only) and write the profile there. Diagnosis only: the figures of a profiled run
+ * are not comparable with others.
+ */
+function startLoopProfile(): () => void {
+  const out = process.env.BENCH_PROFILE_LOOP;
+  if (out === undefined || out === '') return () => undefined;
+  const session = new Session();
+  session.connect();
+  // the inspector dispatches synchronously on the main thread
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 200 });
+  session.post('Profiler.start');
+  return () => {
+    session.post('Profiler.stop', (err, r) => {
+      if (err === null) writeFileSync(out, JSON.stringify(r.profile));
+      session.disconnect();
+    });
   };
 }
 
