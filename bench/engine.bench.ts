@@ -6,14 +6,18 @@
  *   npm run bench:engine -- --runs 5             # (or BENCH_RUNS=5)
  *   npm run bench:engine -- --only ours          # one implementation
  *   npm run bench:engine -- --idle-wait 0        # do not wait for a quiet machine (BENCH_IDLE_WAIT)
+ *   npm run bench:engine -- --warmup 0           # cold: no warm-up run (BENCH_WARMUP; default 200,000)
  *   node dist/bench/engine.bench.js --child ours # one run of one implementation, JSON on stdout
  *   BENCH_PROFILE_LOOP=/tmp/ours.cpuprofile node dist/bench/engine.bench.js --child ours
  *                                                # CPU profile of the timed loop only (not the setup)
  *
  * The parent spawns every run in its own fresh Node process, alternating implementations, and
- * reports the median orders/second of each and the ratio. A child generates the workload
- * (workload.ts), builds its implementation's input objects, then times only the loop that places
- * every order and sends the cancels that follow them. Orders/second counts the placements only.
+ * reports the median orders/second of each and the ratio. A child first warms up: it runs its
+ * implementation, untimed, on a smaller workload of another seed with a throwaway instance (so the
+ * JIT has compiled the hot paths, as in a server that has been up for a while). It then generates
+ * the workload (workload.ts), builds its implementation's input objects, runs a full GC, and times
+ * only the loop that places every order and sends the cancels that follow them, on a fresh
+ * instance. Orders/second counts the placements only. `--warmup 0` gives the cold figure.
  *
  * Pollux: market btcusd, 64 funded accounts, PlaceOrder commands with decimal strings (the engine
  * parses them) applied with `Engine.applyInto` into a flat event log (src/engine/flat-log.ts), which
@@ -29,6 +33,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +96,8 @@ interface Options {
   only: Impl | undefined;
   /** seconds to wait, before each run, for other processes to quiet down (0 = do not wait) */
   idleWait: number;
+  /** orders of a separate warm-up workload each child runs (untimed, on a throwaway instance) first */
+  warmup: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -118,6 +126,7 @@ function parseArgs(argv: string[]): Options {
     child: impl(flag('child')),
     only: impl(flag('only')),
     idleWait: nonNegative(flag('idle-wait') ?? process.env.BENCH_IDLE_WAIT, 60, 'idle wait'),
+    warmup: nonNegative(flag('warmup') ?? process.env.BENCH_WARMUP, 200_000, 'warm-up order count'),
   };
 }
 
@@ -181,6 +190,7 @@ function runOurs(w: Workload): ChildResult {
   const SELF_CROSS = REASONS.indexOf('SelfCrossPrevented');
 
   // ---- timed ----
+  fullGc();
   const stopProfile = startLoopProfile();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -392,6 +402,7 @@ function runTheirs(w: Workload): ChildResult {
   const STP_CODE = 1202;
 
   // ---- timed ----
+  fullGc();
   const stopProfile = startLoopProfile();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -472,6 +483,22 @@ function startLoopProfile(): () => void {
       session.disconnect();
     });
   };
+}
+
+/** seed of the warm-up workload: the run's seed with these bits flipped */
+const WARMUP_SEED_XOR = 0x9e37_79b9;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/**
+ * A full collection before a timed loop, so that the garbage of the set-up (the pre-built input
+ * objects promoted, the warm-up's instance) is not collected on the clock. Both implementations
+ * get the same.
+ */
+function fullGc(): void {
+  gc();
+  gc();
 }
 
 function cpuSince(start?: NodeJS.CpuUsage): number {
@@ -569,7 +596,7 @@ function table(rows: string[][]): string {
 
 function spawnRun(impl: Impl, opts: Options): ChildResult {
   const script = fileURLToPath(import.meta.url);
-  const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed)];
+  const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed), '--warmup', String(opts.warmup)];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
   if (r.status !== 0) {
     process.stderr.write(r.stderr ?? '');
@@ -594,6 +621,12 @@ function parent(opts: Options): void {
       `10% chance of a cancel of one of the last 10,000 orders after each order`,
   );
   console.log(`  runs       ${opts.runs} per implementation, each in a fresh process, alternating`);
+  console.log(
+    opts.warmup > 0
+      ? `  warm-up    each process first runs ${fmtInt(opts.warmup)} orders of another seed on a throwaway instance (untimed), ` +
+          'then a full GC before the timed loop'
+      : '  warm-up    none (cold: the timed loop includes JIT warm-up); a full GC before the timed loop',
+  );
   console.log(
     `  noise      before each run, wait up to ${opts.idleWait} s for other processes to use < 10% of the CPUs; ` +
       `"other load" = share of all CPUs used by other processes\n`,
@@ -659,8 +692,12 @@ function parent(opts: Options): void {
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.child !== undefined) {
+  const run = opts.child === 'ours' ? runOurs : runTheirs;
+  // warm-up: the same code paths on a different workload and a throwaway instance, so the timed
+  // loop measures optimised code rather than the JIT's first minutes; its result is discarded
+  if (opts.warmup > 0) run(generateWorkload(opts.warmup, (opts.seed ^ WARMUP_SEED_XOR) >>> 0));
   const w = generateWorkload(opts.orders, opts.seed);
-  const r = opts.child === 'ours' ? runOurs(w) : runTheirs(w);
+  const r = run(w);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {
   parent(opts);
