@@ -33,7 +33,15 @@ export interface EngineOptions {
   firstId?: number;
   /** which order book to use (tests swap in the naive one) */
   bookFactory?: BookFactory;
+  /**
+   * open orders to make room for up front (default 1024; the store grows fourfold past it). A
+   * larger value also writes the store's memory once at construction (about 100 bytes a slot), so
+   * a deployment that expects many open orders pays for its memory at start-up, not while matching.
+   */
+  orderCapacity?: number;
 }
+
+const DEFAULT_ORDER_CAPACITY = 1024;
 
 /** Gemini's published API fee example: 10 bps maker, 35 bps taker. */
 export const DEFAULT_MAKER_BPS = 10;
@@ -58,7 +66,9 @@ export class Engine {
     const markets = new Map<string, MarketState>();
     const currencies = new Set<string>();
     const feesCollected = new FeeTotals();
-    const store = new OrderStore();
+    const capacity = opts.orderCapacity ?? DEFAULT_ORDER_CAPACITY;
+    if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 2 ** 26) throw new RangeError(`orderCapacity out of range: ${capacity}`);
+    const store = new OrderStore(capacity, capacity > DEFAULT_ORDER_CAPACITY);
     const marketByIx: MarketState[] = [];
     for (const m of opts.markets) {
       const book = factory(m.symbol);

@@ -107,8 +107,18 @@ export class OrderStore {
   /** a view for sinks: re-pointed at each call (see sink.ts: valid during the call only) */
   readonly cursor = new OrderRef(this, 0);
 
-  constructor(capacity = 1024) {
+  /**
+   * `capacity` slots are allocated up front. With `prefault`, every column is also written once
+   * here, so the pages behind them are mapped before the first order arrives rather than on the
+   * hot path (first-touch page faults cost about 3 ms per MB on the VMs we measure on).
+   */
+  constructor(capacity = 1024, prefault = false) {
     this.grow(capacity);
+    if (prefault) {
+      for (const col of [this.id, this.price, this.stopPrice, this.amount, this.remaining, this.time, this.fn, this.account, this.session,
+        this.market, this.payBal, this.getBal, this.side, this.kind, this.option, this.flags, this.makerBps, this.takerBps, this.hExp,
+        this.fExp, this.prev, this.next, this.aPrev, this.aNext]) col.fill(0);
+    }
   }
 
   /** a free slot (the caller sets every column but aList) */
