@@ -27,6 +27,7 @@ import { feeOf } from './object-sink.js';
 import type { CancelReason, OrderRecord } from './order.js';
 import { CID, FNBIG, KINDS, OPTIONS, SIDES, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
+import { objectArray } from './arrays.js';
 
 export const ACCOUNT_CREATED = 0;
 export const FEES_CHANGED = 1;
@@ -67,9 +68,9 @@ export class FlatEventLog implements EngineSink {
   /** row r's Int32 columns are i[r * NI .. r * NI + NI - 1] */
   i: Int32Array;
   /** bigints referenced by rows since the last clear */
-  readonly bigs: bigint[] = [];
+  readonly bigs: bigint[] = objectArray();
   /** interned strings (kept across clears) */
-  readonly strings: string[] = [];
+  readonly strings: string[] = objectArray();
   private readonly stringIx = new Map<string, number>();
   private readonly cacheKey: (string | undefined)[] = new Array<string | undefined>(CACHE_MASK + 1).fill(undefined);
   private readonly cacheIx = new Int32Array(CACHE_MASK + 1);

@@ -12,6 +12,7 @@
  * list (flag LISTED), and in no other.
  */
 import { LISTED, NONE, type OrderRef, type OrderStore } from './order-store.js';
+import { objectArray } from './arrays.js';
 
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
@@ -19,9 +20,9 @@ const MASK = PAGE - 1;
 const MAX_ID = 2 ** 31 * PAGE;
 
 export class OrderIndex {
-  private readonly pages: (Int32Array | undefined)[] = [];
+  private readonly pages: (Int32Array | undefined)[] = objectArray();
   private readonly counts: number[] = [];
-  private readonly sparePages: Int32Array[] = [];
+  private readonly sparePages: Int32Array[] = objectArray();
   private n = 0;
 
   constructor(readonly store: OrderStore) {}

@@ -117,7 +117,7 @@ export class OrderStore {
     if (prefault) {
       for (const col of [this.id, this.price, this.stopPrice, this.amount, this.remaining, this.time, this.fn, this.account, this.session,
         this.market, this.payBal, this.getBal, this.side, this.kind, this.option, this.flags, this.makerBps, this.takerBps, this.hExp,
-        this.fExp, this.prev, this.next, this.aPrev, this.aNext]) col.fill(0);
+        this.fExp, this.prev, this.next, this.aPrev, this.aNext, this.free]) col.fill(0);
     }
   }
 
@@ -135,12 +135,7 @@ export class OrderStore {
     if ((f & FNBIG) !== 0) this.fnBigs.delete(s);
     if ((f & HBIG) !== 0) this.hBigs.delete(s);
     this.flags[s] = 0;
-    if (this.nFree === this.free.length) {
-      const fr = new Int32Array(Math.max(64, this.free.length * 2));
-      fr.set(this.free);
-      this.free = fr;
-    }
-    this.free[this.nFree++] = s;
+    this.free[this.nFree++] = s; // (the free stack is as long as the columns: it cannot overflow)
   }
 
   private grow(cap: number): void {
@@ -164,6 +159,9 @@ export class OrderStore {
       b.set(a);
       return b;
     };
+    const fr = new Int32Array(cap);
+    fr.set(this.free.subarray(0, this.nFree));
+    this.free = fr;
     this.id = f64(this.id);
     this.price = f64(this.price);
     this.stopPrice = f64(this.stopPrice);

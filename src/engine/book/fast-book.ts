@@ -14,6 +14,7 @@
 import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
 import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
+import { objectArray } from '../arrays.js';
 
 class PriceLevel {
   head = NONE;
@@ -35,10 +36,10 @@ class BookSide {
   /** levels outside the window */
   private readonly far = new Map<number, PriceLevel>();
   /** dropped levels kept for reuse: spare[0..nSpare-1] (a manual count: pop() would trim the store) */
-  private readonly spare: PriceLevel[] = [];
+  private readonly spare: PriceLevel[] = objectArray();
   private nSpare = 0;
   /** active levels sorted by price, best last */
-  readonly sorted: PriceLevel[] = [];
+  readonly sorted: PriceLevel[] = objectArray();
   /**
    * the sum of the levels' amounts while it is a safe integer (so exact); once it is not, Infinity
    * for good (a bound that no longer bounds anything)
