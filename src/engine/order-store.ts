@@ -115,9 +115,8 @@ export class OrderStore {
   constructor(capacity = 1024, prefault = false) {
     this.grow(capacity);
     if (prefault) {
-      for (const col of [this.id, this.price, this.stopPrice, this.amount, this.remaining, this.time, this.fn, this.account, this.session,
-        this.market, this.payBal, this.getBal, this.side, this.kind, this.option, this.flags, this.makerBps, this.takerBps, this.hExp,
-        this.fExp, this.prev, this.next, this.aPrev, this.aNext, this.free]) col.fill(0);
+      // every per-slot array grow() made (the columns and the free stack), without listing them again
+      for (const v of Object.values(this)) if (ArrayBuffer.isView(v) && (v as Int32Array).length === capacity) (v as Int32Array).fill(0);
     }
   }
 
