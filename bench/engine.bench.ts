@@ -24,8 +24,8 @@
  * the loop drains after every command: every field of every event is read back and folded into a
  * checksum (string fields through the string table, bigints too), and events are counted by type.
  * The checksum is printed with the counts, so runs that differ in any event field show up.
- * Cancels carry the engine's order id as a string, read back from the OrderAccepted row; it is only
- * known once the order is accepted, so that `String(id)` happens in the timed loop.
+ * Cancels carry the engine's order id as a number (as Gemini's `order_id` is sent in JSON), read
+ * back from the OrderAccepted row in the timed loop (it is only known once the order is accepted).
  * nodejs-order-book: `limit({id, side, size, price, accountId, stpMode: EXPIRE_TAKER})` with
  * numbers and `cancel(id)`; EXPIRE_TAKER is the library's equivalent of our self-trade prevention
  * (the rest of the incoming order is dropped, the resting order stays).
@@ -144,17 +144,19 @@ function runOurs(w: Workload): ChildResult {
   if (market === undefined) throw new Error(`no ${SYMBOL} market`);
   const { base, quote } = market.market;
   let seq = 0;
-  const setup = (body: Record<string, unknown>): void => {
-    const r = engine.apply({ ...body, seq: ++seq, time: TIME0 } as Command);
-    if (!r.ok) throw new Error(`setup ${JSON.stringify(body)} rejected: ${r.rejection.code}`);
+  // (plain literals, as an adapter builds them: a spread copy makes a new object shape per call,
+  // and the engine's dispatch would then see more shapes than the handful a server sends it)
+  const setup = (cmd: Command & Stamp): void => {
+    const r = engine.apply(cmd);
+    if (!r.ok) throw new Error(`setup ${JSON.stringify(cmd)} rejected: ${r.rejection.code}`);
   };
   const accounts: string[] = [];
   for (let a = 0; a < w.accounts; a++) {
     const id = `acct${String(a).padStart(2, '0')}`;
     accounts.push(id);
-    setup({ type: 'CreateAccount', account: id });
-    setup({ type: 'Deposit', account: id, currency: quote, amount: FUND_USD });
-    setup({ type: 'Deposit', account: id, currency: base, amount: FUND_BTC });
+    setup({ type: 'CreateAccount', account: id, seq: ++seq, time: TIME0 });
+    setup({ type: 'Deposit', account: id, currency: quote, amount: FUND_USD, seq: ++seq, time: TIME0 });
+    setup({ type: 'Deposit', account: id, currency: base, amount: FUND_BTC, seq: ++seq, time: TIME0 });
   }
 
   // ---- pre-build every command (untimed) ----
@@ -180,7 +182,7 @@ function runOurs(w: Workload): ChildResult {
       time: TIME0 + i,
     };
     const t = w.cancelAfter[i]!;
-    cancels[i] = t < 0 ? null : { type: 'CancelOrder', account: accounts[w.account[t]!]!, orderId: '', seq: ++seq, time: TIME0 + i };
+    cancels[i] = t < 0 ? null : { type: 'CancelOrder', account: accounts[w.account[t]!]!, orderId: 0, seq: ++seq, time: TIME0 + i };
   }
   const cancelAfter = w.cancelAfter;
   /** engine order id of workload order i; 0 when it was refused (ids stay below 2^31: checked after the loop) */
@@ -214,7 +216,7 @@ function runOurs(w: Workload): ChildResult {
     }
     const c = cancels[i];
     if (c !== null && c !== undefined) {
-      c.orderId = String(ids[cancelAfter[i]!]);
+      c.orderId = ids[cancelAfter[i]!]!;
       log.clear();
       const rc = engine.applyInto(c, log);
       if (rc === null) {
@@ -287,7 +289,7 @@ class LogReader {
   private a = 1;
   private b = 0;
   /** the log's number columns seen as 32-bit words (re-made when the log grows) */
-  private fBuffer: ArrayBufferLike | undefined;
+  private fColumn: Float64Array | undefined;
   private fWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
   constructor(private readonly log: FlatEventLog) {}
@@ -297,8 +299,8 @@ class LogReader {
     const log = this.log;
     const n = log.count;
     const types = log.types;
-    if (log.f.buffer !== this.fBuffer) {
-      this.fBuffer = log.f.buffer;
+    if (log.f !== this.fColumn) {
+      this.fColumn = log.f;
       this.fWords = new Int32Array(log.f.buffer, log.f.byteOffset, log.f.length * 2);
     }
     const fw = this.fWords;

@@ -41,6 +41,15 @@ export interface Market {
   readonly priceStep: number;
 }
 
+/**
+ * The same text as a string the JS engine keeps in its table of unique strings (a property key
+ * is one), so `===` against string literals and other keys is a pointer compare, not a character
+ * compare. The engine compares a market's symbol and status on every order.
+ */
+export function uniqueString(s: string): string {
+  return Object.keys({ [s]: 0 })[0]!;
+}
+
 export function marketFromConfig(c: SymbolConfig): Market {
   const amountDecimals = decimalsOf(c.tick_size);
   const priceDecimals = decimalsOf(c.quote_increment);
@@ -55,13 +64,13 @@ export function marketFromConfig(c: SymbolConfig): Market {
   }
   if (!MARKET_STATUSES.includes(c.status)) throw new RangeError(`${c.symbol}: bad status ${c.status}`);
   return {
-    symbol: c.symbol.toLowerCase(),
-    base: c.base_currency.toUpperCase(),
-    quote: c.quote_currency.toUpperCase(),
+    symbol: uniqueString(c.symbol.toLowerCase()),
+    base: uniqueString(c.base_currency.toUpperCase()),
+    quote: uniqueString(c.quote_currency.toUpperCase()),
     tickSize: c.tick_size,
     quoteIncrement: c.quote_increment,
     minOrderSize: c.min_order_size,
-    initialStatus: c.status,
+    initialStatus: MARKET_STATUSES[MARKET_STATUSES.indexOf(c.status)]!, // the literal, not the config's copy
     marketOrders: c.market_orders === true,
     amountDecimals,
     amountStep,

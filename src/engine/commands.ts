@@ -66,8 +66,8 @@ export interface PlaceOrder {
 export interface CancelOrder {
   type: 'CancelOrder';
   account: string;
-  /** decimal string, as on the wire */
-  orderId: string;
+  /** as on the wire: a decimal string, or a JSON number (Gemini's `order_id` is a number) */
+  orderId: string | number;
 }
 
 export interface CancelAllOrders {

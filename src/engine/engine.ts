@@ -203,8 +203,9 @@ export class Engine {
       case 'SetMarketStatus': {
         const ms = typeof c.symbol === 'string' ? s.markets.get(c.symbol.toLowerCase()) : undefined;
         if (ms === undefined) return reject('InvalidSymbol');
-        if (!MARKET_STATUSES.includes(c.status)) return reject('InvalidMarketStatus');
-        ms.status = c.status;
+        const k = MARKET_STATUSES.indexOf(c.status);
+        if (k < 0) return reject('InvalidMarketStatus');
+        ms.status = MARKET_STATUSES[k]!; // the literal (compared on every order), not the command's copy
         events.marketStatusChanged(ms.market.symbol, c.status);
         return null;
       }

@@ -5,7 +5,7 @@
  * byte-identical JSON (so a hash of it is a state hash); books are exported in priority order and
  * re-imported in that order, which preserves time priority exactly. Bigints travel as strings.
  */
-import type { MarketStatus } from '../domain/symbols.js';
+import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
 import { addAccount, Engine, type EngineOptions } from './engine.js';
 import { balanceOf, POW10N } from './ledger.js';
 import { OpenOrderList } from './order-index.js';
@@ -131,7 +131,9 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
   for (const m of snap.markets) {
     const ms = s.markets.get(m.symbol);
     if (ms === undefined) throw new Error(`snapshot names unknown market ${m.symbol}`);
-    ms.status = m.status;
+    const k = MARKET_STATUSES.indexOf(m.status);
+    if (k < 0) throw new Error(`snapshot gives market ${m.symbol} an unknown status ${m.status}`);
+    ms.status = MARKET_STATUSES[k]!; // the literal, as the engine keeps it
     ms.lastPrice = m.lastPrice;
     for (const t of [...m.bids, ...m.asks]) {
       const o = fromTuple(engine, t, m.symbol, true);
