@@ -24,15 +24,19 @@ const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 /** 10^k as a number, k = 0..15 (exact) */
 const P10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
+/** 10^-k as the nearest number, k = 0..15 */
+const INV_P10 = P10.map((p) => 1 / p);
+
 /**
  * An upper bound, in units of 10^LB_EXP ledger units, of x units of 10^e ledger units (x a
  * non-negative safe integer). Exact when e >= LB_EXP (a result above 2^53 only ever fails the
- * funds fast path); otherwise floor(x / 10^(LB_EXP - e)) + 2, which is at least the true ceiling
- * even after the division's rounding (the quotient is below 2^53, so it is off by at most 1/2).
+ * funds fast path); otherwise floor(x x 10^-(LB_EXP - e)) + 2, a multiplication rather than a
+ * division: the product's relative error is below 2^-51, so for x < 2^53 it is off by less than
+ * 1/2, its floor is at least floor(x / 10^k) - 1, and adding 2 still reaches the true ceiling.
  */
-function lbUnits(x: number, e: number): number {
+export function lbUnits(x: number, e: number): number {
   if (x === 0) return 0;
-  return e >= LB_EXP ? x * P10[e - LB_EXP]! : Math.floor(x / P10[LB_EXP - e]!) + 2;
+  return e >= LB_EXP ? x * P10[e - LB_EXP]! : Math.floor(x * INV_P10[LB_EXP - e]!) + 2;
 }
 const KNOWN_OPTIONS = new Set(['maker-or-cancel', 'immediate-or-cancel', 'fill-or-kill']);
 const ORDER_KINDS = new Map<string, OrderKind>([

@@ -4,7 +4,10 @@
  * `OrderIndex` maps order id -> slot. Ids come from one increasing counter, so it is a paged
  * Int32Array (4096 ids a page, slot + 1 per entry, 0 = none) instead of a hash map: get/set/delete
  * are an index away and allocate nothing but a page now and then; an emptied page is dropped (and
- * kept for reuse). Readers get the Map-like view of `OpenOrders` (orders as OrderRef views, in id
+ * kept for reuse). Pages can come from a reserve made at construction: one buffer, written once
+ * there, cut into pages that are kept for reuse when emptied. A fresh page costs an allocation and,
+ * on first touch, page faults (slow on some VMs) and counts as external memory for the garbage
+ * collector; a reserved one costs none of that while matching. Readers get the Map-like view of `OpenOrders` (orders as OrderRef views, in id
  * order). `OpenOrderList` is one account's open orders: an intrusive doubly linked list threaded
  * through the store's aPrev/aNext columns, so adding and removing allocate nothing.
  *
@@ -23,9 +26,20 @@ export class OrderIndex {
   private readonly pages: (Int32Array | undefined)[] = objectArray();
   private readonly counts: number[] = [];
   private readonly sparePages: Int32Array[] = objectArray();
+  /** pages cut from the reserve buffer not handed out yet, or handed back */
+  private readonly reserve: Int32Array[] = objectArray();
+  private readonly reserveBuffer: ArrayBuffer | undefined;
   private n = 0;
 
-  constructor(readonly store: OrderStore) {}
+  /** `reservePages`: pages to make (and write once) now, for the hot path to take later */
+  constructor(readonly store: OrderStore, reservePages = 0) {
+    if (reservePages > 0) {
+      const all = new Int32Array(reservePages * PAGE);
+      all.fill(0); // map its memory now
+      this.reserveBuffer = all.buffer;
+      for (let k = reservePages - 1; k >= 0; k--) this.reserve.push(all.subarray(k * PAGE, (k + 1) * PAGE));
+    }
+  }
 
   get size(): number {
     return this.n;
@@ -42,7 +56,7 @@ export class OrderIndex {
     const k = id >>> PAGE_BITS;
     let p = this.pages[k];
     if (p === undefined) {
-      p = this.pages[k] = this.sparePages.pop() ?? new Int32Array(PAGE);
+      p = this.pages[k] = this.reserve.pop() ?? this.sparePages.pop() ?? new Int32Array(PAGE);
       this.counts[k] = 0;
     }
     if (p[id & MASK] === 0) {
@@ -60,7 +74,10 @@ export class OrderIndex {
     this.n--;
     if (--this.counts[k]! === 0) {
       this.pages[k] = undefined;
-      if (this.sparePages.length < 16) this.sparePages.push(p); // all its entries are 0 again
+      // (all its entries are 0 again) a reserved page goes back to the reserve, whose memory is
+      // held anyway; a few others are kept
+      if (p.buffer === this.reserveBuffer) this.reserve.push(p);
+      else if (this.sparePages.length < 16) this.sparePages.push(p);
     }
     return true;
   }

@@ -40,6 +40,34 @@ describe('EngineOptions.orderCapacity', () => {
     assert.equal(canon(exportState(sized)), canon(exportState(small)));
   });
 
+  it('reuses the reserved id-index pages and goes past them (open orders sparse over many pages)', () => {
+    // capacity 2,048 reserves 8 pages (32,768 ids); open orders here span about 12 pages, then all
+    // close (pages go back), then a second round takes them again
+    const small = new Engine({ markets: MARKETS });
+    const sized = new Engine({ markets: MARKETS, orderCapacity: 2_048 });
+    const cmds: CommandBody[] = [...trader('a', { USD: '100000000', BTC: '100000' })];
+    for (let round = 0; round < 2; round++) {
+      const first = 1 + cmds.filter((c) => c.type === 'PlaceOrder').length; // ids: orders only (nothing trades)
+      for (let i = 0; i < 48_000; i++) {
+        cmds.push(buy('a', '0.01', '100.00'));
+        if (i % 97 !== 0) cmds.push(cancel('a', first + i));
+      }
+      for (let i = 0; i < 48_000; i += 97) cmds.push(cancel('a', first + i));
+    }
+    let seq = 0;
+    let open = 0;
+    for (const body of cmds) {
+      const cmd = { ...body, seq: ++seq, time: 1_700_000_000_000 + seq };
+      const a = sized.apply(cmd);
+      const b = small.apply(cmd);
+      assert.equal(canon(a), canon(b), `command ${seq}`);
+      open = Math.max(open, sized.state.orders.size);
+    }
+    assert.ok(open > 400, `only ${open} open orders at most`);
+    assert.equal(sized.state.orders.size, 0);
+    assert.equal(canon(exportState(sized)), canon(exportState(small)));
+  });
+
   it('refuses sizes that are not a positive integer up to 2^26', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 26 + 1]) {
       assert.throws(() => new Engine({ markets: MARKETS, orderCapacity: bad }), RangeError, String(bad));
