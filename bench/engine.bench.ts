@@ -22,7 +22,8 @@
  * Pollux: market btcusd, 64 funded accounts, PlaceOrder commands with decimal strings (the engine
  * parses them) applied with `Engine.applyInto` into a flat event log (src/engine/flat-log.ts), which
  * the loop drains after every command: every field of every event is read back and folded into a
- * checksum (string fields through the string table, bigints too), and events are counted by type.
+ * checksum (bigints through the bigint table; string fields as string-table indexes, the table
+ * itself folded after the loop), and events are counted by type.
  * The checksum is printed with the counts, so runs that differ in any event field show up.
  * Cancels carry the engine's order id as a number (as Gemini's `order_id` is sent in JSON), read
  * back from the OrderAccepted row in the timed loop (it is only known once the order is accepted).
@@ -266,7 +267,7 @@ function runOurs(w: Workload): ChildResult {
       'cancel requests ok': cancelOk,
       'cancel requests not found': cancelMissing,
       'other cancelled (requested)': reader.cancelled.reduce((a, b) => a + b, 0) - reader.cancelled[SELF_CROSS]! - reader.cancelled[REASONS.indexOf('ExceedsPriceLimits')]!,
-      'event checksum': reader.checksum(),
+      'event checksum': (reader.strings(), reader.checksum()),
       'resting at end': resting,
       'ledger conserved': conserved ? 'yes' : 'NO',
     },
@@ -276,9 +277,10 @@ function runOurs(w: Workload): ChildResult {
 /**
  * Reads back every event of the flat log: every column of every row goes into a running
  * Fletcher-style checksum (two 32-bit sums; a number column as the two 32-bit words of its
- * IEEE-754 bits, read through an Int32Array over the same memory), string
- * fields are resolved through the string table (their length and last character are folded too),
- * bigint fields through the bigint table; and events are counted by type and cancel reason.
+ * IEEE-754 bits, read through an Int32Array over the same memory), bigint fields are resolved
+ * through the bigint table; and events are counted by type and cancel reason. String fields are
+ * indexes into the log's string table (interned in first-use order, so the same events give the
+ * same indexes): they are folded as such, and the table's text is folded once after the loop.
  */
 class LogReader {
   events = 0;
@@ -305,7 +307,6 @@ class LogReader {
     }
     const fw = this.fWords;
     const ints = log.i;
-    const strings = log.strings;
     let a = this.a;
     let b = this.b;
     this.events += n;
@@ -334,22 +335,34 @@ class LogReader {
       a = (a + ints[bi + 6]!) | 0; b = (b + a) | 0;
       a = (a + ints[bi + 7]!) | 0; b = (b + a) | 0;
       a = (a + ints[bi + 8]!) | 0; b = (b + a) | 0;
-      // the string and bigint fields, resolved
+      // the bigint fields, resolved (string fields are string-table indexes, folded above; the
+      // table itself is folded once, after the loop: see strings())
       if (t === TRADE) {
         this.trades++;
-        a = (a + str(strings, ints[bi]!) + str(strings, ints[bi + 2]!) + str(strings, ints[bi + 3]!) + str(strings, ints[bi + 4]!)) | 0;
         if (ints[bi + 6]! >= 0) a = (a + big(log.bigs[ints[bi + 6]!]!) + big(log.bigs[ints[bi + 7]!]!)) | 0;
       } else if (t === ORDER_ACCEPTED || t === ORDER_FILLED || t === ORDER_CANCELLED) {
         if (t === ORDER_FILLED) this.filled++;
         else if (t === ORDER_CANCELLED) this.cancelled[ints[bi + 8]!]!++;
-        a = (a + str(strings, ints[bi]!) + str(strings, ints[bi + 1]!) + str(strings, ints[bi + 2]!)) | 0;
-        if (ints[bi + 6]! >= 0) a = (a + str(strings, ints[bi + 6]!)) | 0;
         if (ints[bi + 7]! >= 0) a = (a + big(log.bigs[ints[bi + 7]!]!)) | 0;
       } else if (t === FUNDS_DEPOSITED || t === FUNDS_WITHDRAWN) {
-        a = (a + str(strings, ints[bi]!) + str(strings, ints[bi + 1]!) + big(log.bigs[ints[bi + 2]!]!)) | 0;
-      } else {
-        a = (a + str(strings, ints[bi]!)) | 0; // account or symbol
+        a = (a + big(log.bigs[ints[bi + 2]!]!)) | 0;
       }
+      b = (b + a) | 0;
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  /** fold the log's string table (every string, in table order, character by character) */
+  strings(): void {
+    let a = this.a;
+    let b = this.b;
+    for (const s of this.log.strings) {
+      for (let k = 0; k < s.length; k++) {
+        a = (a + s.charCodeAt(k)) | 0;
+        b = (b + a) | 0;
+      }
+      a = (a + s.length) | 0;
       b = (b + a) | 0;
     }
     this.a = a;
@@ -362,12 +375,6 @@ class LogReader {
 }
 
 if (NF !== 8 || NI !== 9) throw new Error('LogReader.consume is written out for NF = 8, NI = 9');
-
-/** a string field's contribution: its length and last character */
-function str(strings: string[], ix: number): number {
-  const s = strings[ix]!;
-  return s.length === 0 ? 0 : s.length + s.charCodeAt(s.length - 1);
-}
 
 /** a bigint field's contribution: its low 32 bits and its bit length */
 function big(x: bigint): number {
