@@ -17,6 +17,7 @@ import { cancelOrder, placeOrder } from './matching.js';
 import { OrderIndex, type OpenOrderList } from './order-index.js';
 import { NONE, OrderStore } from './order-store.js';
 import { ObjectSink } from './object-sink.js';
+import { AccountCache } from './name-cache.js';
 import { recordOf, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineSink } from './sink.js';
@@ -98,11 +99,13 @@ export class Engine {
       currencies.add(m.base);
       currencies.add(m.quote);
     }
+    const accounts = new Map<string, Account>();
     this.state = {
       config,
       markets,
       currencies,
-      accounts: new Map(),
+      accounts,
+      accountCache: new AccountCache(accounts),
       accountByIx: [],
       marketByIx,
       accountOrders: new Map(),

@@ -28,6 +28,7 @@ import type { CancelReason, OrderRecord } from './order.js';
 import { CID, FNBIG, KINDS, OPTIONS, SIDES, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 import { objectArray } from './arrays.js';
+import { NAME_SLOTS, nameSlot } from './name-cache.js';
 
 export const ACCOUNT_CREATED = 0;
 export const FEES_CHANGED = 1;
@@ -40,7 +41,6 @@ export const ORDER_CANCELLED = 7;
 export const STOP_TRIGGERED = 8;
 export const TRADE = 9;
 
-const CACHE_MASK = 255;
 /** store indexes (accounts, sessions, symbols) mapped to string-table indexes without a lookup */
 const NAME_MAP = 4096;
 
@@ -72,8 +72,8 @@ export class FlatEventLog implements EngineSink {
   /** interned strings (kept across clears) */
   readonly strings: string[] = objectArray();
   private readonly stringIx = new Map<string, number>();
-  private readonly cacheKey: (string | undefined)[] = new Array<string | undefined>(CACHE_MASK + 1).fill(undefined);
-  private readonly cacheIx = new Int32Array(CACHE_MASK + 1);
+  private readonly cacheKey: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+  private readonly cacheIx = new Int32Array(NAME_SLOTS);
   /** one-entry intern caches (symbols, sessions and fee currencies repeat from row to row) */
   private lastS = '';
   private lastSi = -1;
@@ -103,10 +103,8 @@ export class FlatEventLog implements EngineSink {
 
   /** the index of `s` in the string table */
   intern(s: string): number {
-    // a direct-mapped cache in front of the Map, keyed by length and the last two characters
-    // (account names and the like differ there); a hit is a string comparison, not a hash lookup
-    const n = s.length;
-    const h = n === 0 ? 0 : (n * 31 + s.charCodeAt(n - 1) * 7 + (n > 1 ? s.charCodeAt(n - 2) : 0)) & CACHE_MASK;
+    // a direct-mapped cache in front of the Map (see name-cache.ts)
+    const h = nameSlot(s);
     if (this.cacheKey[h] === s) return this.cacheIx[h]!;
     let x = this.stringIx.get(s);
     if (x === undefined) {

@@ -87,7 +87,7 @@ function crosses(side: Side, limit: number, opposite: number): boolean {
 }
 
 export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): Rejection | null {
-  const account = s.accounts.get(c.account);
+  const account = s.accountCache.get(c.account);
   if (account === undefined) return reject('UnknownAccount', c.account);
   // the account's last market when the symbol is the same (a string compare, no hash lookup)
   const lastMs = account.lastMarket as MarketState | undefined;

@@ -6,6 +6,7 @@
  * account; a market's `stops` holds the slots of its untriggered stop orders in acceptance order.
  */
 import type { Market, MarketStatus } from '../domain/symbols.js';
+import type { AccountCache } from './name-cache.js';
 import type { Book } from './book/book.js';
 import type { Account, Balance, FeeTotals, MarketFactors } from './ledger.js';
 import type { OpenOrderList, OrderIndex } from './order-index.js';
@@ -38,6 +39,8 @@ export interface EngineState {
   readonly markets: Map<string, MarketState>;
   readonly currencies: Set<string>;
   readonly accounts: Map<string, Account>;
+  /** `accounts` with a cache in front (not part of the state proper: derived from `accounts`) */
+  readonly accountCache: AccountCache;
   /** accounts by Account.ix */
   readonly accountByIx: Account[];
   /** markets by MarketState.ix */
