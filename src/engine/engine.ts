@@ -22,6 +22,7 @@ import { recordOf, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineSink } from './sink.js';
 import type { EngineConfig, EngineState, MarketState } from './state.js';
+import { F, I, Row } from './order-store.js';
 
 export type Result = { ok: true; events: Event[] } | { ok: false; rejection: Rejection };
 
@@ -36,7 +37,7 @@ export interface EngineOptions {
   bookFactory?: BookFactory;
   /**
    * open orders to make room for up front (default 1024; the store grows fourfold past it). A
-   * larger value also writes the store's memory once at construction (about 100 bytes a slot) and
+   * larger value also writes the store's memory once at construction (128 bytes a slot) and
    * reserves pages of the order-id index (one 16 KB page per 256 orders, about 64 bytes a slot), so
    * a deployment that expects many open orders pays for its memory at start-up, not while matching.
    */
@@ -155,7 +156,7 @@ export class Engine {
       case 'CancelOrder': {
         const id = orderIdOf(c.orderId);
         const o = id === undefined ? NONE : s.orders.slot(id);
-        if (o === NONE || s.store.accountNames[s.store.account[o]!] !== c.account) return reject('OrderNotFound');
+        if (o === NONE || s.store.accountNames[s.store.i[o * Row.I + I.account]!] !== c.account) return reject('OrderNotFound');
         cancelOrder(s, o, 'Requested', events);
         return null;
       }
@@ -169,7 +170,7 @@ export class Engine {
         const reason = c.type === 'ExpireSession' ? 'HeartbeatTimeout' : 'Requested';
         const only = c.type === 'CancelSessionOrders' ? c.account : undefined;
         const st = s.store;
-        const mine = [...s.orders.slots()].filter((o) => st.sessionNames[st.session[o]!] === c.session && (only === undefined || st.accountNames[st.account[o]!] === only));
+        const mine = [...s.orders.slots()].filter((o) => st.sessionNames[st.i[o * Row.I + I.session]!] === c.session && (only === undefined || st.accountNames[st.i[o * Row.I + I.account]!] === only));
         for (const o of this.byId(mine)) cancelOrder(s, o, reason, events);
         return null;
       }
@@ -254,8 +255,8 @@ export class Engine {
 
   /** slots sorted by order id */
   private byId(slots: number[]): number[] {
-    const id = this.state.store.id;
-    return slots.sort((a, b) => id[a]! - id[b]!);
+    const f = this.state.store.f;
+    return slots.sort((a, b) => f[a * Row.F + F.id]! - f[b * Row.F + F.id]!);
   }
 }
 

@@ -19,6 +19,7 @@ import {
 } from './order-store.js';
 import type { EngineSink } from './sink.js';
 import type { EngineState, MarketState } from './state.js';
+import { F, I, Row } from './order-store.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 /** 10^k as a number, k = 0..15 (exact) */
@@ -203,33 +204,32 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
   const st = s.store;
   const o = st.alloc();
   const id = s.nextId++;
-  st.flags[o] = (kind !== 'stop-limit' ? TRIGGERED : 0) | (hBig === 0n ? HSTD : 0);
-  st.id[o] = id;
-  st.account[o] = account.ix;
+  st.i[o * Row.I + I.flags] = (kind !== 'stop-limit' ? TRIGGERED : 0) | (hBig === 0n ? HSTD : 0);
+  st.f[o * Row.F + F.id] = id;
+  st.i[o * Row.I + I.account] = account.ix;
   let sess = account.lastSessionIx;
   if (account.lastSession !== c.session || sess === undefined) {
     sess = st.sessionOf(c.session);
     account.lastSession = c.session;
     account.lastSessionIx = sess;
   }
-  st.session[o] = sess;
-  st.market[o] = ms.ix;
-  st.side[o] = isBuy ? BUY : SELL;
-  st.kind[o] = kind === 'limit' ? 0 : kind === 'stop-limit' ? STOP_LIMIT : MARKET;
-  st.price[o] = price;
-  st.stopPrice[o] = stopPrice;
-  st.amount[o] = amount;
-  st.remaining[o] = amount;
-  st.option[o] = option === '' ? 0 : OPTIONS.indexOf(option);
+  st.i[o * Row.I + I.session] = sess;
+  st.i[o * Row.I + I.market] = ms.ix;
+  st.i[o * Row.I + I.side] = isBuy ? BUY : SELL;
+  st.i[o * Row.I + I.kind] = kind === 'limit' ? 0 : kind === 'stop-limit' ? STOP_LIMIT : MARKET;
+  st.f[o * Row.F + F.price] = price;
+  st.f[o * Row.F + F.stopPrice] = stopPrice;
+  st.f[o * Row.F + F.amount] = amount;
+  st.f[o * Row.F + F.remaining] = amount;
+  st.i[o * Row.I + I.option] = option === '' ? 0 : OPTIONS.indexOf(option);
   if (clientOrderId !== undefined) st.setClientOrderId(o, clientOrderId);
-  st.time[o] = s.time;
-  st.makerBps[o] = account.makerBps;
-  st.takerBps[o] = account.takerBps;
-  st.payBal[o] = bal.ix >= 0 ? bal.ix : st.balanceOf(bal);
-  st.getBal[o] = getBal.ix >= 0 ? getBal.ix : st.balanceOf(getBal);
-  st.hExp[o] = hExp;
-  st.fExp[o] = fExp;
-  st.fn[o] = 0;
+  st.f[o * Row.F + F.time] = s.time;
+  st.i[o * Row.I + I.makerBps] = account.makerBps;
+  st.i[o * Row.I + I.takerBps] = account.takerBps;
+  st.i[o * Row.I + I.payBal] = bal.ix >= 0 ? bal.ix : st.balanceOf(bal);
+  st.i[o * Row.I + I.getBal] = getBal.ix >= 0 ? getBal.ix : st.balanceOf(getBal);
+  st.i[o * Row.I + I.exps] = hExp | (fExp << 8);
+  st.f[o * Row.F + F.fn] = 0;
   if (hBig !== 0n) st.setHBig(o, hBig);
   // (prev / next are the book's: set by Book.add when the order rests, not read before)
   // (written out: see fill)
@@ -272,7 +272,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
 function pendingStops(st: OrderStore, ms: MarketState, side: Side, price: number): number {
   let sum = 0;
   const sd = side === 'buy' ? BUY : SELL;
-  for (const o of ms.stops) if (st.side[o] === sd && st.price[o] === price) sum += st.remaining[o]!;
+  for (const o of ms.stops) if (st.i[o * Row.I + I.side] === sd && st.f[o * Row.F + F.price] === price) sum += st.f[o * Row.F + F.remaining]!;
   return sum;
 }
 
@@ -282,7 +282,7 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
   if (best === NONE) return 0;
   const band = BigInt(s.config.priceBandBps > 0 ? s.config.priceBandBps : 1000);
   const step = BigInt(ms.market.priceStep);
-  const ref = BigInt(s.store.price[best]!);
+  const ref = BigInt(s.store.f[best * Row.F + F.price]!);
   if (side === 'buy') {
     const lim = (ref * (BPS + band)) / BPS;
     const p = Number((lim / step) * step);
@@ -296,28 +296,28 @@ function marketLimit(s: EngineState, ms: MarketState, side: Side): number {
 /** Run an accepted (or just triggered) order against the book, then rest or cancel the rest. */
 function execute(s: EngineState, ms: MarketState, o: number, events: EngineSink): void {
   const st = s.store;
-  const isBuy = st.side[o] === BUY;
-  const opt = st.option[o]!;
+  const isBuy = st.i[o * Row.I + I.side] === BUY;
+  const opt = st.i[o * Row.I + I.option]!;
   if (opt === MAKER_OR_CANCEL) {
     const b = ms.book.bestSlot(isBuy ? 'sell' : 'buy');
-    if (b !== NONE && (isBuy ? st.price[b]! <= st.price[o]! : st.price[b]! >= st.price[o]!)) cancelOrder(s, o, 'MakerOrCancelWouldTake', events);
+    if (b !== NONE && (isBuy ? st.f[b * Row.F + F.price]! <= st.f[o * Row.F + F.price]! : st.f[b * Row.F + F.price]! >= st.f[o * Row.F + F.price]!)) cancelOrder(s, o, 'MakerOrCancelWouldTake', events);
     else rest(st, ms, o);
     return;
   }
-  if (opt === FILL_OR_KILL && fillable(s, ms, o) < st.remaining[o]!) {
+  if (opt === FILL_OR_KILL && fillable(s, ms, o) < st.f[o * Row.F + F.remaining]!) {
     cancelOrder(s, o, 'FillOrKillWouldNotFill', events);
     return;
   }
   const stopReason = match(s, ms, o, events);
-  if (st.remaining[o] === 0) return; // closed inside fill()
+  if (st.f[o * Row.F + F.remaining] === 0) return; // closed inside fill()
   if (stopReason !== undefined) cancelOrder(s, o, stopReason, events);
-  else if (opt === IMMEDIATE_OR_CANCEL || st.kind[o] === MARKET) cancelOrder(s, o, 'ImmediateOrCancelWouldPost', events);
+  else if (opt === IMMEDIATE_OR_CANCEL || st.i[o * Row.I + I.kind] === MARKET) cancelOrder(s, o, 'ImmediateOrCancelWouldPost', events);
   else rest(st, ms, o);
 }
 
 function rest(st: OrderStore, ms: MarketState, o: number): void {
   ms.book.add(o);
-  st.flags[o] |= RESTING;
+  st.i[o * Row.I + I.flags] |= RESTING;
 }
 
 /** Lowest acceptable / highest acceptable price given the band, from the first fill price. */
@@ -344,19 +344,19 @@ function divFloor(x: number, d: number): number {
 /** How much of `o` could fill right now (stopping where matching would stop). */
 function fillable(s: EngineState, ms: MarketState, o: number): number {
   const st = s.store;
-  const isBuy = st.side[o] === BUY;
+  const isBuy = st.i[o * Row.I + I.side] === BUY;
   const side: Side = isBuy ? 'buy' : 'sell';
-  const limitPrice = st.price[o]!;
-  const account = st.account[o]!;
-  const want = st.remaining[o]!;
+  const limitPrice = st.f[o * Row.F + F.price]!;
+  const account = st.i[o * Row.I + I.account]!;
+  const want = st.f[o * Row.F + F.remaining]!;
   let total = 0;
   let limit = NaN;
   ms.book.scanSlots(isBuy ? 'sell' : 'buy', (m) => {
-    const p = st.price[m]!;
-    if (!crosses(side, limitPrice, p) || st.account[m] === account) return false;
+    const p = st.f[m * Row.F + F.price]!;
+    if (!crosses(side, limitPrice, p) || st.i[m * Row.I + I.account] === account) return false;
     if (Number.isNaN(limit)) limit = bandLimit(s, side, p);
     else if (isBuy ? p > limit : p < limit) return false;
-    total += st.remaining[m]!;
+    total += st.f[m * Row.F + F.remaining]!;
     return total < want;
   });
   return total;
@@ -364,22 +364,22 @@ function fillable(s: EngineState, ms: MarketState, o: number): number {
 
 function match(s: EngineState, ms: MarketState, o: number, events: EngineSink): CancelReason | undefined {
   const st = s.store;
-  const isBuy = st.side[o] === BUY;
+  const isBuy = st.i[o * Row.I + I.side] === BUY;
   const opp: Side = isBuy ? 'sell' : 'buy';
   const book = ms.book;
-  const limitPrice = st.price[o]!;
-  const account = st.account[o]!;
+  const limitPrice = st.f[o * Row.F + F.price]!;
+  const account = st.i[o * Row.I + I.account]!;
   let limit = NaN;
-  while (st.remaining[o]! > 0) {
+  while (st.f[o * Row.F + F.remaining]! > 0) {
     const m = book.bestSlot(opp);
     if (m === NONE) break;
-    const p = st.price[m]!;
+    const p = st.f[m * Row.F + F.price]!;
     if (isBuy ? p > limitPrice : p < limitPrice) break;
     if (Number.isNaN(limit)) limit = bandLimit(s, isBuy ? 'buy' : 'sell', p);
     else if (isBuy ? p > limit : p < limit) return 'ExceedsPriceLimits';
-    if (st.account[m] === account) return 'SelfCrossPrevented';
-    const mr = st.remaining[m]!;
-    const or = st.remaining[o]!;
+    if (st.i[m * Row.I + I.account] === account) return 'SelfCrossPrevented';
+    const mr = st.f[m * Row.F + F.remaining]!;
+    const or = st.f[o * Row.F + F.remaining]!;
     fill(s, ms, m, o, mr < or ? mr : or, events);
   }
   return undefined;
@@ -389,15 +389,17 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
   const st = s.store;
   const f = ms.factors;
   const mk = ms.market;
-  const p = st.price[maker]!;
-  const remaining = st.remaining;
-  remaining[maker] = remaining[maker]! - q;
-  remaining[taker] = remaining[taker]! - q;
-  const takerIsBuyer = st.side[taker] === BUY;
+  const p = st.f[maker * Row.F + F.price]!;
+  const nums = st.f;
+  const mRem = maker * Row.F + F.remaining;
+  const tRem = taker * Row.F + F.remaining;
+  nums[mRem] = nums[mRem]! - q;
+  nums[tRem] = nums[tRem]! - q;
+  const takerIsBuyer = st.i[taker * Row.I + I.side] === BUY;
   const buyer = takerIsBuyer ? taker : maker;
   const seller = takerIsBuyer ? maker : taker;
-  const mBps = st.makerBps[maker]!;
-  const tBps = st.takerBps[taker]!;
+  const mBps = st.i[maker * Row.I + I.makerBps]!;
+  const tBps = st.i[taker * Row.I + I.takerBps]!;
   const fees = ms.feeCell;
   fees.touched = true;
   const pq = p * q;
@@ -412,22 +414,23 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
     // every quantity is a safe integer: pending ledger slots, no BigInt
     // written out rather than calls (a call with a non-Smi number boxes it): each add goes to the
     // pending slot when the sum stays safe, else through addT / addH, which fold it exactly
-    const fn = st.fn;
-    let v = fn[maker]! + pq;
-    if (v <= MAX_UNITS) fn[maker] = v; else st.addFilled(maker, pq);
-    v = fn[taker]! + pq;
-    if (v <= MAX_UNITS) fn[taker] = v; else st.addFilled(taker, pq);
+    const mFn = maker * Row.F + F.fn;
+    const tFn = taker * Row.F + F.fn;
+    let v = nums[mFn]! + pq;
+    if (v <= MAX_UNITS) nums[mFn] = v; else st.addFilled(maker, pq);
+    v = nums[tFn]! + pq;
+    if (v <= MAX_UNITS) nums[tFn] = v; else st.addFilled(taker, pq);
     const kn = f.notionalExp;
     const bf = takerIsBuyer ? tf : mf;
     const sf = takerIsBuyer ? mf : tf;
-    const bq = st.balances[st.payBal[buyer]!]!;
+    const bq = st.balances[st.i[buyer * Row.I + I.payBal]!]!;
     let a = bq.pt;
     v = a[kn]! - pq;
     if (v >= -MAX_UNITS) a[kn] = v; else bq.addT(kn, -pq);
     v = a[kf]! - bf;
     if (v >= -MAX_UNITS) a[kf] = v; else bq.addT(kf, -bf);
     bq.dirty = true;
-    const sq = st.balances[st.getBal[seller]!]!;
+    const sq = st.balances[st.i[seller * Row.I + I.getBal]!]!;
     a = sq.pt;
     v = a[kn]! + pq;
     if (v <= MAX_UNITS) a[kn] = v; else sq.addT(kn, pq);
@@ -454,25 +457,25 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
     const notional = pqB * f.notionalFactor;
     makerFee = pqB * feeFactor(f, mBps);
     takerFee = pqB * feeFactor(f, tBps);
-    st.balances[st.payBal[buyer]!]!.addBigT(-(notional + (takerIsBuyer ? takerFee : makerFee)));
-    st.balances[st.getBal[seller]!]!.addBigT(notional - (takerIsBuyer ? makerFee : takerFee));
+    st.balances[st.i[buyer * Row.I + I.payBal]!]!.addBigT(-(notional + (takerIsBuyer ? takerFee : makerFee)));
+    st.balances[st.i[seller * Row.I + I.getBal]!]!.addBigT(notional - (takerIsBuyer ? makerFee : takerFee));
     fees.b.addBigT(makerFee + takerFee);
   }
   // buyer: the hold is re-sized to what the rest of the order needs (it only shrinks, by at least
   // what was paid, so the available funds never drop here); base arrives
-  if ((st.flags[buyer]! & HSTD) !== 0) {
+  if ((st.i[buyer * Row.I + I.flags]! & HSTD) !== 0) {
     // standard parts of price x remaining shrink by price x q (safe: no more than they were)
-    const n = st.price[buyer]! * q;
-    const bp = st.balances[st.payBal[buyer]!]!;
+    const n = st.f[buyer * Row.F + F.price]! * q;
+    const bp = st.balances[st.i[buyer * Row.I + I.payBal]!]!;
     const ph = bp.ph;
-    const he = st.hExp[buyer]!;
+    const he = (st.i[buyer * Row.I + I.exps]! & 0xff);
     let w = ph[he]! - n;
     if (w >= -MAX_UNITS) ph[he] = w; else bp.addH(he, -n);
-    const bmb = st.makerBps[buyer]!;
-    const btb = st.takerBps[buyer]!;
+    const bmb = st.i[buyer * Row.I + I.makerBps]!;
+    const btb = st.i[buyer * Row.I + I.takerBps]!;
     const nf = n * (bmb > btb ? bmb : btb);
     if (nf !== 0) {
-      const fe = st.fExp[buyer]!;
+      const fe = (st.i[buyer * Row.I + I.exps]! >> 8);
       w = ph[fe]! - nf;
       if (w >= -MAX_UNITS) ph[fe] = w; else bp.addH(fe, -nf);
     }
@@ -481,11 +484,11 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
     rehold(st, buyer, f);
   }
   const kb = f.baseExp;
-  st.balances[st.getBal[buyer]!]!.addT(kb, q);
+  st.balances[st.i[buyer * Row.I + I.getBal]!]!.addT(kb, q);
   // seller: delivers base out of its hold
-  const sb = st.balances[st.payBal[seller]!]!;
+  const sb = st.balances[st.i[seller * Row.I + I.payBal]!]!;
   sb.addT(kb, -q);
-  if ((st.flags[seller]! & HSTD) !== 0) {
+  if ((st.i[seller * Row.I + I.flags]! & HSTD) !== 0) {
     sb.addH(kb, -q);
   } else {
     const x = BigInt(q) * f.baseUnit;
@@ -496,13 +499,13 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
   ms.lastPrice = p;
   events.trade(s.nextId++, mk.symbol, p, q, st, maker, taker, big ? 0 : mf, big ? 0 : tf, kf, big, makerFee, takerFee, mk.quote);
   ms.book.reduced(maker, q);
-  if (remaining[maker] === 0) {
-    st.flags[maker] &= ~RESTING;
+  if (nums[mRem] === 0) {
+    st.i[maker * Row.I + I.flags] &= ~RESTING;
     close(s, maker);
     events.orderFilled(st.at(maker));
     st.release(maker);
   }
-  if (remaining[taker] === 0) {
+  if (nums[tRem] === 0) {
     close(s, taker);
     events.orderFilled(st.at(taker));
     st.release(taker);
@@ -511,24 +514,24 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
 
 /** put a buy order whose hold is not standard on the standard hold of its remaining amount */
 function rehold(st: OrderStore, o: number, f: MarketFactors): void {
-  const b = st.balances[st.payBal[o]!]!;
+  const b = st.balances[st.i[o * Row.I + I.payBal]!]!;
   const hBig = st.hBig(o);
   if (hBig !== 0n) b.addBigH(-hBig);
   st.setHBig(o, 0n);
-  st.flags[o] |= HSTD;
-  const r = st.remaining[o]!;
+  st.i[o * Row.I + I.flags] |= HSTD;
+  const r = st.f[o * Row.F + F.remaining]!;
   if (r === 0) return;
-  const mb = st.makerBps[o]!;
-  const tb = st.takerBps[o]!;
+  const mb = st.i[o * Row.I + I.makerBps]!;
+  const tb = st.i[o * Row.I + I.takerBps]!;
   const bps = mb > tb ? mb : tb;
-  const price = st.price[o]!;
+  const price = st.f[o * Row.F + F.price]!;
   const pq = price * r;
   const fee = pq * bps;
   if (pq <= MAX_UNITS && fee <= MAX_UNITS) {
-    b.addH(st.hExp[o]!, pq);
-    if (fee !== 0) b.addH(st.fExp[o]!, fee);
+    b.addH((st.i[o * Row.I + I.exps]! & 0xff), pq);
+    if (fee !== 0) b.addH((st.i[o * Row.I + I.exps]! >> 8), fee);
   } else {
-    st.flags[o] &= ~HSTD;
+    st.i[o * Row.I + I.flags] &= ~HSTD;
     const h = buyHold(f, price, r, bps);
     st.setHBig(o, h);
     b.addBigH(h);
@@ -537,41 +540,41 @@ function rehold(st: OrderStore, o: number, f: MarketFactors): void {
 
 /** release everything an order holds */
 function releaseHold(st: OrderStore, o: number): void {
-  const b = st.balances[st.payBal[o]!]!;
-  const r = st.remaining[o]!;
-  if ((st.flags[o]! & HSTD) !== 0 && r > 0) {
-    if (st.side[o] === BUY) {
-      const n = st.price[o]! * r;
-      b.addH(st.hExp[o]!, -n);
-      const mb = st.makerBps[o]!;
-      const tb = st.takerBps[o]!;
+  const b = st.balances[st.i[o * Row.I + I.payBal]!]!;
+  const r = st.f[o * Row.F + F.remaining]!;
+  if ((st.i[o * Row.I + I.flags]! & HSTD) !== 0 && r > 0) {
+    if (st.i[o * Row.I + I.side] === BUY) {
+      const n = st.f[o * Row.F + F.price]! * r;
+      b.addH((st.i[o * Row.I + I.exps]! & 0xff), -n);
+      const mb = st.i[o * Row.I + I.makerBps]!;
+      const tb = st.i[o * Row.I + I.takerBps]!;
       const nf = n * (mb > tb ? mb : tb);
-      if (nf !== 0) b.addH(st.fExp[o]!, -nf);
+      if (nf !== 0) b.addH((st.i[o * Row.I + I.exps]! >> 8), -nf);
     } else {
-      b.addH(st.hExp[o]!, -r);
+      b.addH((st.i[o * Row.I + I.exps]! & 0xff), -r);
     }
   }
   const hBig = st.hBig(o);
   if (hBig !== 0n) b.addBigH(-hBig);
-  st.flags[o] &= ~HSTD;
+  st.i[o * Row.I + I.flags] &= ~HSTD;
   st.setHBig(o, 0n);
 }
 
 /** forget a no-longer-live order (its hold must already be zero); its slot is released by the caller */
 function close(s: EngineState, o: number): void {
   const st = s.store;
-  s.orders.delete(st.id[o]!);
-  if ((st.flags[o]! & LISTED) !== 0) (s.accountByIx[st.account[o]!]!.orderList as OpenOrderList).delete(o);
+  s.orders.delete(st.f[o * Row.F + F.id]!);
+  if ((st.i[o * Row.I + I.flags]! & LISTED) !== 0) (s.accountByIx[st.i[o * Row.I + I.account]!]!.orderList as OpenOrderList).delete(o);
 }
 
 /** Cancel an open order: take it out of the book or the stop list, release its hold. */
 export function cancelOrder(s: EngineState, o: number, reason: CancelReason, events: EngineSink): void {
   const st = s.store;
-  const ms = s.marketByIx[st.market[o]!]!;
-  const flags = st.flags[o]!;
+  const ms = s.marketByIx[st.i[o * Row.I + I.market]!]!;
+  const flags = st.i[o * Row.I + I.flags]!;
   if ((flags & RESTING) !== 0) {
     ms.book.remove(o);
-    st.flags[o] = flags & ~RESTING;
+    st.i[o * Row.I + I.flags] = flags & ~RESTING;
   } else if ((flags & TRIGGERED) === 0) {
     const i = ms.stops.indexOf(o);
     if (i >= 0) ms.stops.splice(i, 1);
@@ -588,12 +591,12 @@ function runStops(s: EngineState, ms: MarketState, events: EngineSink): void {
   for (;;) {
     const last = ms.lastPrice;
     if (ms.stops.length === 0 || last === 0) return;
-    const i = ms.stops.findIndex((o) => (st.side[o] === BUY ? last >= st.stopPrice[o]! : last <= st.stopPrice[o]!));
+    const i = ms.stops.findIndex((o) => (st.i[o * Row.I + I.side] === BUY ? last >= st.f[o * Row.F + F.stopPrice]! : last <= st.f[o * Row.F + F.stopPrice]!));
     if (i < 0) return;
     const o = ms.stops[i]!;
     ms.stops.splice(i, 1);
-    st.flags[o] |= TRIGGERED;
-    events.stopTriggered(st.id[o]!, ms.market.symbol);
+    st.i[o * Row.I + I.flags] |= TRIGGERED;
+    events.stopTriggered(st.f[o * Row.F + F.id]!, ms.market.symbol);
     execute(s, ms, o, events);
   }
 }

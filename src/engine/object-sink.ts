@@ -12,6 +12,7 @@ import { POW10N } from './ledger.js';
 import { recordOf, type CancelReason } from './order.js';
 import { BUY, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
+import { F, I, Row } from './order-store.js';
 
 export class ObjectSink implements EngineSink {
   private readonly a: Event[] = [];
@@ -83,11 +84,11 @@ export class ObjectSink implements EngineSink {
       symbol,
       price,
       amount,
-      takerSide: store.side[taker] === BUY ? 'buy' : 'sell',
-      makerOrderId: store.id[maker]!,
-      takerOrderId: store.id[taker]!,
-      makerAccount: names[store.account[maker]!]!,
-      takerAccount: names[store.account[taker]!]!,
+      takerSide: store.i[taker * Row.I + I.side] === BUY ? 'buy' : 'sell',
+      makerOrderId: store.f[maker * Row.F + F.id]!,
+      takerOrderId: store.f[taker * Row.F + F.id]!,
+      makerAccount: names[store.i[maker * Row.I + I.account]!]!,
+      takerAccount: names[store.i[taker * Row.I + I.account]!]!,
       makerFee: bigFees ? makerFeeBig : feeOf(makerFee, feeExp),
       takerFee: bigFees ? takerFeeBig : feeOf(takerFee, feeExp),
       feeCurrency,

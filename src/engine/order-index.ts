@@ -16,6 +16,7 @@
  */
 import { LISTED, NONE, type OrderRef, type OrderStore } from './order-store.js';
 import { objectArray } from './arrays.js';
+import { F, I, Row } from './order-store.js';
 
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
@@ -106,11 +107,11 @@ export class OrderIndex {
   }
 
   *keys(): IterableIterator<number> {
-    for (const s of this.slots()) yield this.store.id[s]!;
+    for (const s of this.slots()) yield this.store.f[s * Row.F + F.id]!;
   }
 
   *entries(): IterableIterator<[number, OrderRef]> {
-    for (const s of this.slots()) yield [this.store.id[s]!, this.store.view(s)];
+    for (const s of this.slots()) yield [this.store.f[s * Row.F + F.id]!, this.store.view(s)];
   }
 
   [Symbol.iterator](): IterableIterator<[number, OrderRef]> {
@@ -132,16 +133,16 @@ export class OpenOrderList {
 
   has(o: OrderRef): boolean {
     const st = this.store;
-    return (st.flags[o.slot]! & LISTED) !== 0 && st.account[o.slot] === this.account;
+    return (st.i[o.slot * Row.I + I.flags]! & LISTED) !== 0 && st.i[o.slot * Row.I + I.account] === this.account;
   }
 
   /** append slot s, an open order of this account that is in no list */
   add(s: number): void {
     const st = this.store;
-    st.flags[s] = st.flags[s]! | LISTED;
-    st.aNext[s] = NONE;
-    st.aPrev[s] = this.tail;
-    if (this.tail === NONE) this.head = s; else st.aNext[this.tail] = s;
+    st.i[s * Row.I + I.flags] = st.i[s * Row.I + I.flags]! | LISTED;
+    st.i[s * Row.I + I.aNext] = NONE;
+    st.i[s * Row.I + I.aPrev] = this.tail;
+    if (this.tail === NONE) this.head = s; else st.i[this.tail * Row.I + I.aNext] = s;
     this.tail = s;
     this.n++;
   }
@@ -149,18 +150,18 @@ export class OpenOrderList {
   /** take slot s, which is in this list, out of it */
   delete(s: number): void {
     const st = this.store;
-    const p = st.aPrev[s]!;
-    const x = st.aNext[s]!;
-    if (p === NONE) this.head = x; else st.aNext[p] = x;
-    if (x === NONE) this.tail = p; else st.aPrev[x] = p;
-    st.flags[s] = st.flags[s]! & ~LISTED;
+    const p = st.i[s * Row.I + I.aPrev]!;
+    const x = st.i[s * Row.I + I.aNext]!;
+    if (p === NONE) this.head = x; else st.i[p * Row.I + I.aNext] = x;
+    if (x === NONE) this.tail = p; else st.i[x * Row.I + I.aPrev] = p;
+    st.i[s * Row.I + I.flags] = st.i[s * Row.I + I.flags]! & ~LISTED;
     this.n--;
   }
 
   /** the slots, oldest first (a copy: the caller may change the list while using it) */
   slots(): number[] {
     const out: number[] = [];
-    for (let s = this.head; s !== NONE; s = this.store.aNext[s]!) out.push(s);
+    for (let s = this.head; s !== NONE; s = this.store.i[s * Row.I + I.aNext]!) out.push(s);
     return out;
   }
 

@@ -1,12 +1,16 @@
 /**
- * Open orders as columns: one slot per open order, every field in a typed array, so that an open
- * order is not a heap object of its own and a growing book gives the garbage collector nothing to
- * copy. References are small integers: accounts, sessions and markets index name tables, balances
- * index `balances` (each Balance learns its index once); the rare values that are not numbers
- * (client order ids, bigint parts) sit in sparse maps flagged in `flags`. Slots of closed orders
- * are reused (a free stack); the columns grow fourfold (about 100 bytes a slot): a grown column is
- * copied, and every copy touches fresh pages (slow on some VMs), so fewer, larger steps touch fewer;
- * the part not used yet is never touched.
+ * Open orders as rows of typed arrays: one slot per open order, its number fields in a row of
+ * `f` (a Float64Array, Row.F = 8 per slot: one 64-byte cache line) and its integer fields in a row
+ * of `i` (an Int32Array, Row.I = 16 per slot), at the offsets of the const enums F and I. An open
+ * order is not a heap object of its own, so a growing book gives the garbage collector nothing to
+ * copy; and its fields sit together, so matching against an order that has rested for a long time
+ * (no longer in the CPU caches) misses on two or three cache lines rather than on one per field.
+ * References are small integers: accounts, sessions and markets index name tables, balances index
+ * `balances` (each Balance learns its index once); the rare values that are not numbers (client
+ * order ids, bigint parts) sit in sparse maps flagged in `flags`. Slots of closed orders are
+ * reused (a free stack); the rows grow fourfold (128 bytes a slot): grown arrays are copied, and
+ * every copy touches fresh pages (slow on some VMs), so fewer, larger steps touch fewer; the part
+ * not used yet is never touched.
  *
  * Invariants (open orders, as before in order.ts): 0 < remaining <= amount; the hold is exactly
  * what the ledger has reserved for the order: while HSTD is set it is the standard hold of
@@ -15,7 +19,8 @@
  * 10^fExp (the fee exponent); sells: remaining units of 10^hExp (the base exponent) — plus hBig
  * (a bigint, for holds whose parts would not be safe integers or that a snapshot restored).
  * Filled notional is fn (a safe integer) + fnBig. `prev`/`next` belong to the book holding the
- * order, `aPrev`/`aNext`/`aList` to its account's open-order list (order-index.ts).
+ * order, `aPrev`/`aNext` to its account's open-order list (order-index.ts). hExp and fExp share
+ * one integer (`exps`: hExp | fExp << 8).
  *
  * Readers outside the hot path see an order through an `OrderRef` (a view of one slot, cached per
  * slot): valid while the order is open; once it closes its slot may hold another order.
@@ -52,6 +57,52 @@ export const LISTED = 64;
 /** no slot */
 export const NONE = -1;
 
+/** fields per slot in each row array (the number row is one 64-byte cache line) */
+export const enum Row {
+  F = 8,
+  I = 16,
+}
+
+/** offsets of the number fields in a slot's row of `f` */
+export const enum F {
+  id = 0,
+  price = 1,
+  stopPrice = 2,
+  amount = 3,
+  remaining = 4,
+  time = 5,
+  /** filled notional, the safe-integer part */
+  fn = 6,
+}
+
+/** offsets of the integer fields in a slot's row of `i` */
+export const enum I {
+  /** index into accountNames */
+  account = 0,
+  /** index into sessionNames */
+  session = 1,
+  /** the ledger balance the hold sits in (quote for buys, base for sells): index into balances */
+  payBal = 2,
+  /** the ledger balance fills are credited to: index into balances */
+  getBal = 3,
+  /** book links (NONE at the ends) */
+  prev = 4,
+  next = 5,
+  /** account-list links */
+  aPrev = 6,
+  aNext = 7,
+  /** index into symbolNames */
+  market = 8,
+  makerBps = 9,
+  takerBps = 10,
+  side = 11,
+  kind = 12,
+  option = 13,
+  flags = 14,
+  /** hExp | fExp << 8 */
+  exps = 15,
+}
+
 export class OrderStore {
   private cap = 0;
   /** slots ever handed out (slots >= top were never used) */
@@ -59,38 +110,10 @@ export class OrderStore {
   private free: Int32Array = new Int32Array(0);
   private nFree = 0;
 
-  id: Float64Array = new Float64Array(0);
-  price: Float64Array = new Float64Array(0);
-  stopPrice: Float64Array = new Float64Array(0);
-  amount: Float64Array = new Float64Array(0);
-  remaining: Float64Array = new Float64Array(0);
-  time: Float64Array = new Float64Array(0);
-  /** filled notional, the safe-integer part */
-  fn: Float64Array = new Float64Array(0);
-  /** index into accountNames */
-  account: Int32Array = new Int32Array(0);
-  /** index into sessionNames */
-  session: Int32Array = new Int32Array(0);
-  /** index into symbolNames */
-  market: Uint16Array = new Uint16Array(0);
-  /** the ledger balance the hold sits in (quote for buys, base for sells): index into balances */
-  payBal: Int32Array = new Int32Array(0);
-  /** the ledger balance fills are credited to: index into balances */
-  getBal: Int32Array = new Int32Array(0);
-  side: Uint8Array = new Uint8Array(0);
-  kind: Uint8Array = new Uint8Array(0);
-  option: Uint8Array = new Uint8Array(0);
-  flags: Uint8Array = new Uint8Array(0);
-  makerBps: Uint16Array = new Uint16Array(0);
-  takerBps: Uint16Array = new Uint16Array(0);
-  hExp: Uint8Array = new Uint8Array(0);
-  fExp: Uint8Array = new Uint8Array(0);
-  /** book links (NONE at the ends) */
-  prev: Int32Array = new Int32Array(0);
-  next: Int32Array = new Int32Array(0);
-  /** account-list links */
-  aPrev: Int32Array = new Int32Array(0);
-  aNext: Int32Array = new Int32Array(0);
+  /** the number fields, a row of Row.F per slot (offsets: F) */
+  f: Float64Array = new Float64Array(0);
+  /** the integer fields, a row of Row.I per slot (offsets: I) */
+  i: Int32Array = new Int32Array(0);
   // sparse values, by slot (flagged in `flags`)
   private readonly cids = new Map<number, string>();
   private readonly fnBigs = new Map<number, bigint>();
@@ -115,8 +138,9 @@ export class OrderStore {
   constructor(capacity = 1024, prefault = false) {
     this.grow(capacity);
     if (prefault) {
-      // every per-slot array grow() made (the columns and the free stack), without listing them again
-      for (const v of Object.values(this)) if (ArrayBuffer.isView(v) && (v as Int32Array).length === capacity) (v as Int32Array).fill(0);
+      this.f.fill(0);
+      this.i.fill(0);
+      this.free.fill(0);
     }
   }
 
@@ -129,62 +153,24 @@ export class OrderStore {
 
   /** give a closed order's slot back (its sparse values are dropped) */
   release(s: number): void {
-    const f = this.flags[s]!;
+    const f = this.i[s * Row.I + I.flags]!;
     if ((f & CID) !== 0) this.cids.delete(s);
     if ((f & FNBIG) !== 0) this.fnBigs.delete(s);
     if ((f & HBIG) !== 0) this.hBigs.delete(s);
-    this.flags[s] = 0;
+    this.i[s * Row.I + I.flags] = 0;
     this.free[this.nFree++] = s; // (the free stack is as long as the columns: it cannot overflow)
   }
 
   private grow(cap: number): void {
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    const u16 = (a: Uint16Array): Uint16Array => {
-      const b = new Uint16Array(cap);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array): Uint8Array => {
-      const b = new Uint8Array(cap);
-      b.set(a);
-      return b;
-    };
     const fr = new Int32Array(cap);
     fr.set(this.free.subarray(0, this.nFree));
     this.free = fr;
-    this.id = f64(this.id);
-    this.price = f64(this.price);
-    this.stopPrice = f64(this.stopPrice);
-    this.amount = f64(this.amount);
-    this.remaining = f64(this.remaining);
-    this.time = f64(this.time);
-    this.fn = f64(this.fn);
-    this.account = i32(this.account);
-    this.session = i32(this.session);
-    this.market = u16(this.market);
-    this.payBal = i32(this.payBal);
-    this.getBal = i32(this.getBal);
-    this.side = u8(this.side);
-    this.kind = u8(this.kind);
-    this.option = u8(this.option);
-    this.flags = u8(this.flags);
-    this.makerBps = u16(this.makerBps);
-    this.takerBps = u16(this.takerBps);
-    this.hExp = u8(this.hExp);
-    this.fExp = u8(this.fExp);
-    this.prev = i32(this.prev);
-    this.next = i32(this.next);
-    this.aPrev = i32(this.aPrev);
-    this.aNext = i32(this.aNext);
+    const f = new Float64Array(cap * Row.F);
+    f.set(this.f);
+    this.f = f;
+    const i = new Int32Array(cap * Row.I);
+    i.set(this.i);
+    this.i = i;
     this.cap = cap;
   }
 
@@ -213,43 +199,43 @@ export class OrderStore {
   // ---- sparse values ----
 
   clientOrderId(s: number): string | undefined {
-    return (this.flags[s]! & CID) === 0 ? undefined : this.cids.get(s);
+    return (this.i[s * Row.I + I.flags]! & CID) === 0 ? undefined : this.cids.get(s);
   }
 
   setClientOrderId(s: number, v: string | undefined): void {
     if (v === undefined) {
-      this.flags[s] = this.flags[s]! & ~CID;
+      this.i[s * Row.I + I.flags] = this.i[s * Row.I + I.flags]! & ~CID;
       this.cids.delete(s);
     } else {
-      this.flags[s] = this.flags[s]! | CID;
+      this.i[s * Row.I + I.flags] = this.i[s * Row.I + I.flags]! | CID;
       this.cids.set(s, v);
     }
   }
 
   fnBig(s: number): bigint {
-    return (this.flags[s]! & FNBIG) === 0 ? 0n : this.fnBigs.get(s)!;
+    return (this.i[s * Row.I + I.flags]! & FNBIG) === 0 ? 0n : this.fnBigs.get(s)!;
   }
 
   setFnBig(s: number, v: bigint): void {
     if (v === 0n) {
-      this.flags[s] = this.flags[s]! & ~FNBIG;
+      this.i[s * Row.I + I.flags] = this.i[s * Row.I + I.flags]! & ~FNBIG;
       this.fnBigs.delete(s);
     } else {
-      this.flags[s] = this.flags[s]! | FNBIG;
+      this.i[s * Row.I + I.flags] = this.i[s * Row.I + I.flags]! | FNBIG;
       this.fnBigs.set(s, v);
     }
   }
 
   hBig(s: number): bigint {
-    return (this.flags[s]! & HBIG) === 0 ? 0n : this.hBigs.get(s)!;
+    return (this.i[s * Row.I + I.flags]! & HBIG) === 0 ? 0n : this.hBigs.get(s)!;
   }
 
   setHBig(s: number, v: bigint): void {
     if (v === 0n) {
-      this.flags[s] = this.flags[s]! & ~HBIG;
+      this.i[s * Row.I + I.flags] = this.i[s * Row.I + I.flags]! & ~HBIG;
       this.hBigs.delete(s);
     } else {
-      this.flags[s] = this.flags[s]! | HBIG;
+      this.i[s * Row.I + I.flags] = this.i[s * Row.I + I.flags]! | HBIG;
       this.hBigs.set(s, v);
     }
   }
@@ -274,32 +260,33 @@ export class OrderStore {
   /** filled notional (price units x amount units) */
   filledNotional(s: number): bigint {
     const big = this.fnBig(s);
-    return big === 0n ? BigInt(this.fn[s]!) : big + BigInt(this.fn[s]!);
+    return big === 0n ? BigInt(this.f[s * Row.F + F.fn]!) : big + BigInt(this.f[s * Row.F + F.fn]!);
   }
 
   /** add one fill's notional (a safe integer) */
   addFilled(s: number, pq: number): void {
-    const fn = this.fn;
-    const v = fn[s]! + pq;
-    if (v <= Number.MAX_SAFE_INTEGER) fn[s] = v;
+    const f = this.f;
+    const k = s * Row.F + F.fn;
+    const v = f[k]! + pq;
+    if (v <= Number.MAX_SAFE_INTEGER) f[k] = v;
     else {
-      this.setFnBig(s, this.fnBig(s) + BigInt(fn[s]!) + BigInt(pq));
-      fn[s] = 0;
+      this.setFnBig(s, this.fnBig(s) + BigInt(f[k]!) + BigInt(pq));
+      f[k] = 0;
     }
   }
 
   /** exactly what the ledger has reserved for the order in slot s (ledger units) */
   hold(s: number): bigint {
     let h = this.hBig(s);
-    const r = this.remaining[s]!;
-    if ((this.flags[s]! & HSTD) !== 0 && r > 0) {
-      if (this.side[s] === BUY) {
-        const mb = this.makerBps[s]!;
-        const tb = this.takerBps[s]!;
-        const n = this.price[s]! * r;
-        h += BigInt(n) * POW10N[this.hExp[s]!]! + BigInt(n * (mb > tb ? mb : tb)) * POW10N[this.fExp[s]!]!;
+    const r = this.f[s * Row.F + F.remaining]!;
+    if ((this.i[s * Row.I + I.flags]! & HSTD) !== 0 && r > 0) {
+      if (this.i[s * Row.I + I.side] === BUY) {
+        const mb = this.i[s * Row.I + I.makerBps]!;
+        const tb = this.i[s * Row.I + I.takerBps]!;
+        const n = this.f[s * Row.F + F.price]! * r;
+        h += BigInt(n) * POW10N[(this.i[s * Row.I + I.exps]! & 0xff)]! + BigInt(n * (mb > tb ? mb : tb)) * POW10N[(this.i[s * Row.I + I.exps]! >> 8)]!;
       } else {
-        h += BigInt(r) * POW10N[this.hExp[s]!]!;
+        h += BigInt(r) * POW10N[(this.i[s * Row.I + I.exps]! & 0xff)]!;
       }
     }
     return h;
@@ -311,52 +298,52 @@ export class OrderRef {
   constructor(readonly store: OrderStore, public slot: number) {}
 
   get id(): number {
-    return this.store.id[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.id]!;
   }
   get account(): string {
-    return this.store.accountNames[this.store.account[this.slot]!]!;
+    return this.store.accountNames[this.store.i[this.slot * Row.I + I.account]!]!;
   }
   get session(): string {
-    return this.store.sessionNames[this.store.session[this.slot]!]!;
+    return this.store.sessionNames[this.store.i[this.slot * Row.I + I.session]!]!;
   }
   get symbol(): string {
-    return this.store.symbolNames[this.store.market[this.slot]!]!;
+    return this.store.symbolNames[this.store.i[this.slot * Row.I + I.market]!]!;
   }
   get side(): Side {
-    return this.store.side[this.slot] === BUY ? 'buy' : 'sell';
+    return this.store.i[this.slot * Row.I + I.side] === BUY ? 'buy' : 'sell';
   }
   get kind(): OrderKind {
-    return KINDS[this.store.kind[this.slot]!]!;
+    return KINDS[this.store.i[this.slot * Row.I + I.kind]!]!;
   }
   get price(): number {
-    return this.store.price[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.price]!;
   }
   get stopPrice(): number {
-    return this.store.stopPrice[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.stopPrice]!;
   }
   get amount(): number {
-    return this.store.amount[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.amount]!;
   }
   get remaining(): number {
-    return this.store.remaining[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.remaining]!;
   }
   get option(): ExecOption {
-    return OPTIONS[this.store.option[this.slot]!]!;
+    return OPTIONS[this.store.i[this.slot * Row.I + I.option]!]!;
   }
   get clientOrderId(): string | undefined {
     return this.store.clientOrderId(this.slot);
   }
   get time(): number {
-    return this.store.time[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.time]!;
   }
   get makerBps(): number {
-    return this.store.makerBps[this.slot]!;
+    return this.store.i[this.slot * Row.I + I.makerBps]!;
   }
   get takerBps(): number {
-    return this.store.takerBps[this.slot]!;
+    return this.store.i[this.slot * Row.I + I.takerBps]!;
   }
   get fn(): number {
-    return this.store.fn[this.slot]!;
+    return this.store.f[this.slot * Row.F + F.fn]!;
   }
   get fnBig(): bigint {
     return this.store.fnBig(this.slot);
@@ -369,10 +356,10 @@ export class OrderRef {
   }
   /** stop orders: false while waiting for the trigger */
   get triggered(): boolean {
-    return (this.store.flags[this.slot]! & TRIGGERED) !== 0;
+    return (this.store.i[this.slot * Row.I + I.flags]! & TRIGGERED) !== 0;
   }
   /** true while the order sits in its market's book */
   get resting(): boolean {
-    return (this.store.flags[this.slot]! & RESTING) !== 0;
+    return (this.store.i[this.slot * Row.I + I.flags]! & RESTING) !== 0;
   }
 }

@@ -11,6 +11,7 @@ import { balanceOf, POW10N } from './ledger.js';
 import { OpenOrderList } from './order-index.js';
 import { BUY, HSTD, KINDS, NONE, OPTIONS, RESTING, SELL, TRIGGERED, type OrderRef } from './order-store.js';
 import type { ExecOption, OrderKind, Side } from './order.js';
+import { F, I, Row } from './order-store.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -43,31 +44,30 @@ function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boo
   const buy = t[3] === 'buy';
   const st = s.store;
   const o = st.alloc();
-  st.flags[o] = triggered ? TRIGGERED : 0;
-  st.id[o] = t[0];
-  st.account[o] = acct.ix;
-  st.session[o] = st.sessionOf(t[2]);
-  st.market[o] = ms.ix;
-  st.side[o] = buy ? BUY : SELL;
-  st.kind[o] = KINDS.indexOf(t[4]);
-  st.price[o] = t[5];
-  st.stopPrice[o] = t[6];
-  st.amount[o] = t[7];
-  st.remaining[o] = t[8];
-  st.option[o] = OPTIONS.indexOf(t[10]);
+  st.i[o * Row.I + I.flags] = triggered ? TRIGGERED : 0;
+  st.f[o * Row.F + F.id] = t[0];
+  st.i[o * Row.I + I.account] = acct.ix;
+  st.i[o * Row.I + I.session] = st.sessionOf(t[2]);
+  st.i[o * Row.I + I.market] = ms.ix;
+  st.i[o * Row.I + I.side] = buy ? BUY : SELL;
+  st.i[o * Row.I + I.kind] = KINDS.indexOf(t[4]);
+  st.f[o * Row.F + F.price] = t[5];
+  st.f[o * Row.F + F.stopPrice] = t[6];
+  st.f[o * Row.F + F.amount] = t[7];
+  st.f[o * Row.F + F.remaining] = t[8];
+  st.i[o * Row.I + I.option] = OPTIONS.indexOf(t[10]);
   st.setClientOrderId(o, t[11] ?? undefined);
-  st.time[o] = t[12];
-  st.makerBps[o] = t[13];
-  st.takerBps[o] = t[14];
-  st.payBal[o] = st.balanceOf(balanceOf(acct, buy ? m.quote : m.base));
-  st.getBal[o] = st.balanceOf(balanceOf(acct, buy ? m.base : m.quote));
-  st.hExp[o] = buy ? f.notionalExp : f.baseExp;
-  st.fExp[o] = f.feeExp;
-  st.prev[o] = NONE;
-  st.next[o] = NONE;
+  st.f[o * Row.F + F.time] = t[12];
+  st.i[o * Row.I + I.makerBps] = t[13];
+  st.i[o * Row.I + I.takerBps] = t[14];
+  st.i[o * Row.I + I.payBal] = st.balanceOf(balanceOf(acct, buy ? m.quote : m.base));
+  st.i[o * Row.I + I.getBal] = st.balanceOf(balanceOf(acct, buy ? m.base : m.quote));
+  st.i[o * Row.I + I.exps] = (buy ? f.notionalExp : f.baseExp) | (f.feeExp << 8);
+  st.i[o * Row.I + I.prev] = NONE;
+  st.i[o * Row.I + I.next] = NONE;
   const fn = BigInt(t[9]);
-  st.fn[o] = 0;
-  if (fn <= BigInt(Number.MAX_SAFE_INTEGER)) st.fn[o] = Number(fn);
+  st.f[o * Row.F + F.fn] = 0;
+  if (fn <= BigInt(Number.MAX_SAFE_INTEGER)) st.f[o * Row.F + F.fn] = Number(fn);
   else st.setFnBig(o, fn);
   // the hold in its usual parts when it has the usual value, else as one bigint (balances are restored separately)
   const hold = BigInt(t[15]);
@@ -75,8 +75,8 @@ function fromTuple(engine: Engine, t: OrderTuple, symbol: string, triggered: boo
   const hN = buy ? t[5] * t[8] : t[8];
   const hF = buy ? hN * bps : 0;
   if (hN <= Number.MAX_SAFE_INTEGER && hF <= Number.MAX_SAFE_INTEGER &&
-    BigInt(hN) * POW10N[st.hExp[o]!]! + BigInt(hF) * POW10N[f.feeExp]! === hold) {
-    st.flags[o] |= HSTD;
+    BigInt(hN) * POW10N[(st.i[o * Row.I + I.exps]! & 0xff)]! + BigInt(hF) * POW10N[f.feeExp]! === hold) {
+    st.i[o * Row.I + I.flags] |= HSTD;
   } else {
     st.setHBig(o, hold);
   }
@@ -138,7 +138,7 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
     for (const t of [...m.bids, ...m.asks]) {
       const o = fromTuple(engine, t, m.symbol, true);
       ms.book.add(o);
-      st.flags[o] |= RESTING;
+      st.i[o * Row.I + I.flags] |= RESTING;
       all.push(o);
     }
     for (const t of m.stops) {
@@ -147,10 +147,10 @@ export function importState(opts: EngineOptions, snap: EngineSnapshot): Engine {
       all.push(o);
     }
   }
-  all.sort((a, b) => st.id[a]! - st.id[b]!);
+  all.sort((a, b) => st.f[a * Row.F + F.id]! - st.f[b * Row.F + F.id]!);
   for (const o of all) {
-    s.orders.setSlot(st.id[o]!, o);
-    const acct = s.accountByIx[st.account[o]!]!;
+    s.orders.setSlot(st.f[o * Row.F + F.id]!, o);
+    const acct = s.accountByIx[st.i[o * Row.I + I.account]!]!;
     let set = s.accountOrders.get(acct.id);
     if (set === undefined) s.accountOrders.set(acct.id, (set = new OpenOrderList(st, acct.ix)));
     acct.orderList = set;

@@ -9,6 +9,7 @@ import { FastBook } from '../../src/engine/book/fast-book.js';
 import { NaiveBook } from '../../src/engine/book/naive-book.js';
 import { BUY, NONE, OrderStore, SELL, type OrderRef } from '../../src/engine/order-store.js';
 import type { Side } from '../../src/engine/order.js';
+import { F, I, Row } from '../../src/engine/order-store.js';
 
 const IMPLEMENTATIONS: { name: string; make: BookFactory }[] = [
   { name: 'FastBook', make: () => new FastBook() },
@@ -22,16 +23,16 @@ const store = new OrderStore(4);
 class T {
   constructor(readonly slot: number) {}
   get id(): number {
-    return store.id[this.slot]!;
+    return store.f[this.slot * Row.F + F.id]!;
   }
   get price(): number {
-    return store.price[this.slot]!;
+    return store.f[this.slot * Row.F + F.price]!;
   }
   get remaining(): number {
-    return store.remaining[this.slot]!;
+    return store.f[this.slot * Row.F + F.remaining]!;
   }
   set remaining(v: number) {
-    store.remaining[this.slot] = v;
+    store.f[this.slot * Row.F + F.remaining] = v;
   }
 }
 const handles: T[] = [];
@@ -39,12 +40,12 @@ const handles: T[] = [];
 function order(id: number, side: Side, price: number, remaining: number): T {
   // the book only uses side/price/remaining and its own prev/next links
   const s = store.alloc();
-  store.id[s] = id;
-  store.side[s] = side === 'buy' ? BUY : SELL;
-  store.price[s] = price;
-  store.amount[s] = remaining;
-  store.remaining[s] = remaining;
-  store.prev[s] = store.next[s] = NONE;
+  store.f[s * Row.F + F.id] = id;
+  store.i[s * Row.I + I.side] = side === 'buy' ? BUY : SELL;
+  store.f[s * Row.F + F.price] = price;
+  store.f[s * Row.F + F.amount] = remaining;
+  store.f[s * Row.F + F.remaining] = remaining;
+  store.i[s * Row.I + I.prev] = store.i[s * Row.I + I.next] = NONE;
   return (handles[s] = new T(s));
 }
 

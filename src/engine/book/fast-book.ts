@@ -15,6 +15,7 @@ import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
 import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
 import { objectArray } from '../arrays.js';
+import { F, I, Row } from '../order-store.js';
 
 class PriceLevel {
   head = NONE;
@@ -92,7 +93,7 @@ class BookSide {
 
   add(o: number): void {
     const st = this.store;
-    const price = st.price[o]!;
+    const price = st.f[o * Row.F + F.price]!;
     let level = this.level(price);
     if (level === undefined) {
       level = this.newLevel(price);
@@ -103,11 +104,11 @@ class BookSide {
       else a.splice(this.indexOf(price), 0, level);
     }
     const tail = level.tail;
-    st.next[o] = NONE;
-    st.prev[o] = tail;
-    if (tail === NONE) level.head = o; else st.next[tail] = o;
+    st.i[o * Row.I + I.next] = NONE;
+    st.i[o * Row.I + I.prev] = tail;
+    if (tail === NONE) level.head = o; else st.i[tail * Row.I + I.next] = o;
     level.tail = o;
-    const r = st.remaining[o]!;
+    const r = st.f[o * Row.F + F.remaining]!;
     level.amount += r;
     level.count++;
     const t = this.total + r;
@@ -116,12 +117,12 @@ class BookSide {
 
   unlink(o: number, amount: number): void {
     const st = this.store;
-    const level = this.level(st.price[o]!)!;
-    const p = st.prev[o]!;
-    const n = st.next[o]!;
-    if (p === NONE) level.head = n; else st.next[p] = n;
-    if (n === NONE) level.tail = p; else st.prev[n] = p;
-    st.prev[o] = st.next[o] = NONE;
+    const level = this.level(st.f[o * Row.F + F.price]!)!;
+    const p = st.i[o * Row.I + I.prev]!;
+    const n = st.i[o * Row.I + I.next]!;
+    if (p === NONE) level.head = n; else st.i[p * Row.I + I.next] = n;
+    if (n === NONE) level.tail = p; else st.i[n * Row.I + I.prev] = p;
+    st.i[o * Row.I + I.prev] = st.i[o * Row.I + I.next] = NONE;
     level.amount -= amount;
     level.count--;
     this.total -= amount;
@@ -172,7 +173,7 @@ export class FastBook implements Book {
   }
 
   private sideOf(slot: number): BookSide {
-    return this.store.side[slot] === 0 ? this.bids : this.asks;
+    return this.store.i[slot * Row.I + I.side] === 0 ? this.bids : this.asks;
   }
 
   add(slot: number): void {
@@ -181,7 +182,7 @@ export class FastBook implements Book {
   }
 
   remove(slot: number): void {
-    this.sideOf(slot).unlink(slot, this.store.remaining[slot]!);
+    this.sideOf(slot).unlink(slot, this.store.f[slot * Row.F + F.remaining]!);
     this.count--;
   }
 
@@ -191,12 +192,12 @@ export class FastBook implements Book {
 
   reduced(slot: number, qty: number): void {
     const st = this.store;
-    if (st.remaining[slot] === 0) {
+    if (st.f[slot * Row.F + F.remaining] === 0) {
       this.sideOf(slot).unlink(slot, qty);
       this.count--;
     } else {
       const bs = this.sideOf(slot);
-      bs.levelOf(st.price[slot]!).amount -= qty;
+      bs.levelOf(st.f[slot * Row.F + F.price]!).amount -= qty;
       bs.total -= qty;
     }
   }
@@ -222,9 +223,9 @@ export class FastBook implements Book {
 
   scanSlots(side: Side, visit: (slot: number) => boolean): void {
     const a = this.side(side).sorted;
-    const next = this.store.next;
+    const rows = this.store.i;
     for (let i = a.length - 1; i >= 0; i--) {
-      for (let s = a[i]!.head; s !== NONE; s = next[s]!) {
+      for (let s = a[i]!.head; s !== NONE; s = rows[s * Row.I + I.next]!) {
         if (!visit(s)) return;
       }
     }

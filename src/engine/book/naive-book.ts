@@ -6,6 +6,7 @@
 import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
 import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
+import { F, I, Row } from '../order-store.js';
 
 export class NaiveBook implements Book {
   private readonly sides: Record<Side, number[]> = { buy: [], sell: [] };
@@ -20,14 +21,15 @@ export class NaiveBook implements Book {
   }
 
   private sideOf(slot: number): Side {
-    return this.store.side[slot] === 0 ? 'buy' : 'sell';
+    return this.store.i[slot * Row.I + I.side] === 0 ? 'buy' : 'sell';
   }
 
   /** slots of a side in priority order (price, then arrival) */
   private sorted(side: Side): number[] {
-    const price = this.store.price;
+    const f = this.store.f;
+    const price = (s: number): number => f[s * Row.F + F.price]!;
     const arr = this.sides[side].map((s, i) => ({ s, i }));
-    arr.sort((x, y) => (price[x.s] === price[y.s] ? x.i - y.i : this.better(side, price[x.s]!, price[y.s]!) ? -1 : 1));
+    arr.sort((x, y) => (price(x.s) === price(y.s) ? x.i - y.i : this.better(side, price(x.s), price(y.s)) ? -1 : 1));
     return arr.map((x) => x.s);
   }
 
@@ -38,7 +40,7 @@ export class NaiveBook implements Book {
   remove(slot: number): void {
     const arr = this.sides[this.sideOf(slot)];
     const i = arr.indexOf(slot);
-    if (i < 0) throw new Error(`order ${this.store.id[slot]} not in book`);
+    if (i < 0) throw new Error(`order ${this.store.f[slot * Row.F + F.id]} not in book`);
     arr.splice(i, 1);
   }
 
@@ -47,7 +49,7 @@ export class NaiveBook implements Book {
   }
 
   reduced(slot: number, _qty: number): void {
-    if (this.store.remaining[slot] === 0) this.remove(slot);
+    if (this.store.f[slot * Row.F + F.remaining] === 0) this.remove(slot);
   }
 
   levelAmountBound(_side: Side): number {
@@ -56,20 +58,20 @@ export class NaiveBook implements Book {
 
   levelAmount(side: Side, price: number): number {
     let sum = 0;
-    for (const s of this.sides[side]) if (this.store.price[s] === price) sum += this.store.remaining[s]!;
+    for (const s of this.sides[side]) if (this.store.f[s * Row.F + F.price] === price) sum += this.store.f[s * Row.F + F.remaining]!;
     return sum;
   }
 
   depth(side: Side, limit: number): Level[] {
     const out: Level[] = [];
     for (const s of this.sorted(side)) {
-      const price = this.store.price[s]!;
+      const price = this.store.f[s * Row.F + F.price]!;
       const last = out[out.length - 1];
       if (last !== undefined && last.price === price) {
-        last.amount += this.store.remaining[s]!;
+        last.amount += this.store.f[s * Row.F + F.remaining]!;
         last.count++;
       } else {
-        out.push({ price, amount: this.store.remaining[s]!, count: 1 });
+        out.push({ price, amount: this.store.f[s * Row.F + F.remaining]!, count: 1 });
       }
     }
     return limit > 0 ? out.slice(0, limit) : out;
