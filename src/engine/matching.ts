@@ -47,26 +47,25 @@ const ORDER_KINDS = new Map<string, OrderKind>([
 ]);
 
 /** Parse a positive multiple of `step` units; undefined when it is not one. */
-function parseUnits(value: unknown, decimals: number, step: number): number | undefined {
+export function parseUnits(value: unknown, decimals: number, step: number): number | undefined {
   if (typeof value === 'string') {
     // fast path: up to 15 characters of digits with at most one point and 1..decimals digits
     // after it (so the value is below 10^15 and exact); anything else goes to the full parser
     const n = value.length;
     if (n !== 0 && n <= 15) {
       let v = 0;
-      let frac = -1; // digits after the point, -1 before it
+      let dot = -1; // index of the point, -1: none yet
       let i = 0;
       for (; i < n; i++) {
         const c = value.charCodeAt(i);
-        if (c >= 48 && c <= 57) {
-          v = v * 10 + (c - 48);
-          if (frac >= 0) frac++;
-        } else if (c === 46 && frac < 0) {
-          frac = 0;
-        } else break;
+        const d = c - 48;
+        if (d >= 0 && d <= 9) v = v * 10 + d;
+        else if (c === 46 && dot < 0) dot = i;
+        else break;
       }
-      if (i === n && frac !== 0 && frac <= decimals) {
-        v *= P10[decimals - (frac < 0 ? 0 : frac)]!; // exact whenever the result is a safe integer
+      const frac = dot < 0 ? 0 : n - 1 - dot; // digits after the point
+      if (i === n && (dot < 0 || (frac !== 0 && frac <= decimals))) {
+        v *= P10[decimals - frac]!; // exact whenever the result is a safe integer
         // (a float modulo is a libc call: skipped for the usual step of 1)
         if (v > 0 && v <= MAX_UNITS) return step === 1 || v % step === 0 ? v : undefined;
       }
