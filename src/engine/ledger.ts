@@ -23,6 +23,14 @@ import { pow10 } from '../domain/decimal.js';
 export const LEDGER_DECIMALS = 18;
 export const BPS = 10_000n;
 const MAX = Number.MAX_SAFE_INTEGER;
+/**
+ * A pending hold slot is folded into the exact bigint once it would pass +/-2^50 (not 2^53, where
+ * a total slot is): holds come and go with every order, so with the lower bound a busy account
+ * folds every few thousand orders instead of once in a blue moon, and the fold path is code the
+ * JIT has seen (its first run on a hot path otherwise deoptimises the caller for tens of ms).
+ * Exact either way.
+ */
+export const HOLD_FOLD = 2 ** 50;
 const SLOTS = LEDGER_DECIMALS + 1;
 /** POW10N[k] = 10^k as bigint, k = 0..18 */
 export const POW10N: readonly bigint[] = Array.from({ length: SLOTS }, (_, k) => pow10(k));
@@ -104,7 +112,7 @@ export class Balance {
   addH(k: number, d: number): void {
     const a = this.ph;
     const v = a[k]! + d;
-    if (v <= MAX && v >= -MAX) a[k] = v;
+    if (v <= HOLD_FOLD && v >= -HOLD_FOLD) a[k] = v;
     else {
       this.h += BigInt(a[k]!) * POW10N[k]! + BigInt(d) * POW10N[k]!;
       a[k] = 0;

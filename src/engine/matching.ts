@@ -9,7 +9,7 @@
  */
 import { parsePositiveUnits } from '../domain/decimal.js';
 import type { PlaceOrder } from './commands.js';
-import { balanceOf, buyHold, feeFactor, mulUnits, BPS, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
+import { balanceOf, buyHold, feeFactor, mulUnits, BPS, HOLD_FOLD, LB_EXP, POW10N, type MarketFactors } from './ledger.js';
 import type { CancelReason, ExecOption, OrderKind, Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import { OpenOrderList } from './order-index.js';
@@ -235,12 +235,12 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
   const ph = bal.ph;
   if (hN !== 0) {
     const v = ph[hExp]! + hN;
-    if (v <= MAX_UNITS) ph[hExp] = v; else bal.addH(hExp, hN);
+    if (v <= HOLD_FOLD) ph[hExp] = v; else bal.addH(hExp, hN);
     bal.dirty = true;
   }
   if (hF !== 0) {
     const v = ph[fExp]! + hF;
-    if (v <= MAX_UNITS) ph[fExp] = v; else bal.addH(fExp, hF);
+    if (v <= HOLD_FOLD) ph[fExp] = v; else bal.addH(fExp, hF);
     bal.dirty = true;
   }
   if (hBig !== 0n) bal.addBigH(hBig);
@@ -469,14 +469,14 @@ function fill(s: EngineState, ms: MarketState, maker: number, taker: number, q: 
     const ph = bp.ph;
     const he = (st.i[buyer * Row.I + I.exps]! & 0xff);
     let w = ph[he]! - n;
-    if (w >= -MAX_UNITS) ph[he] = w; else bp.addH(he, -n);
+    if (w >= -HOLD_FOLD) ph[he] = w; else bp.addH(he, -n);
     const bmb = st.i[buyer * Row.I + I.makerBps]!;
     const btb = st.i[buyer * Row.I + I.takerBps]!;
     const nf = n * (bmb > btb ? bmb : btb);
     if (nf !== 0) {
       const fe = (st.i[buyer * Row.I + I.exps]! >> 8);
       w = ph[fe]! - nf;
-      if (w >= -MAX_UNITS) ph[fe] = w; else bp.addH(fe, -nf);
+      if (w >= -HOLD_FOLD) ph[fe] = w; else bp.addH(fe, -nf);
     }
     bp.dirty = true;
   } else {
