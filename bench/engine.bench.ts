@@ -13,10 +13,9 @@
  *
  * The parent spawns every run in its own fresh Node process, alternating implementations, and
  * reports the median orders/second of each and the ratio. A child first warms up: it runs its
- * implementation, untimed, on two smaller workloads of other seeds, each on an instance of its own
- * (so the JIT has compiled the hot paths, as in a server that has been up for a while; the second
- * instance takes, with feedback recorded, the paths only a new instance takes, which the first one
- * took before V8 records feedback). The warm-up instances stay alive until the child exits: V8
+ * implementation, untimed, on three smaller workloads of other seeds, each on an instance of its
+ * own (so the JIT has compiled the hot paths, as in a server that has been up for a while, also
+ * the paths only a new instance takes: see WARMUP_INSTANCES). The warm-up instances stay alive until the child exits: V8
  * drops optimised code that refers to objects that died, and a server's code never sees its
  * engine die. It then generates the workload (workload.ts), builds its implementation's input
  * objects, runs a full GC, and times only the loop that places every order and sends the cancels
@@ -515,7 +514,15 @@ function startLoopProfile(): () => void {
  */
 const RETAINED: unknown[] = [];
 
-/** seed of the warm-up workloads: the run's seed with these bits flipped (and then bit 0) */
+/**
+ * Warm-up instances (the warm-up's orders are split between them). Code V8 optimised on one
+ * instance meets the paths only a new instance takes (an empty book's first levels, say) on the
+ * next, deoptimises and is optimised again with them; with three, the timed instance starts with
+ * none left (checked with --trace-deopt: no deopt in the timed loop, two remained with two).
+ */
+const WARMUP_INSTANCES = 3;
+
+/** seed of the k-th warm-up workload: the run's seed with these bits flipped, xor k */
 const WARMUP_SEED_XOR = 0x9e37_79b9;
 
 v8.setFlagsFromString('--expose-gc');
@@ -656,7 +663,7 @@ function parent(opts: Options): void {
   console.log(`  runs       ${opts.runs} per implementation, each in a fresh process, alternating`);
   console.log(
     opts.warmup > 0
-      ? `  warm-up    each process first runs ${fmtInt(opts.warmup)} orders of other seeds on two instances (untimed, kept alive), ` +
+      ? `  warm-up    each process first runs ${fmtInt(opts.warmup)} orders of other seeds on ${WARMUP_INSTANCES} instances (untimed, kept alive), ` +
           'then a full GC before the timed loop'
       : '  warm-up    none (cold: the timed loop includes JIT warm-up); a full GC before the timed loop',
   );
@@ -730,9 +737,8 @@ if (opts.child !== undefined) {
   // optimised code rather than the JIT's first minutes; the results are discarded, the instances
   // kept (see RETAINED)
   if (opts.warmup > 0) {
-    const half = Math.ceil(opts.warmup / 2);
-    run(generateWorkload(half, (opts.seed ^ WARMUP_SEED_XOR) >>> 0));
-    run(generateWorkload(half, (opts.seed ^ WARMUP_SEED_XOR ^ 1) >>> 0));
+    const part = Math.ceil(opts.warmup / WARMUP_INSTANCES);
+    for (let k = 0; k < WARMUP_INSTANCES; k++) run(generateWorkload(part, (opts.seed ^ WARMUP_SEED_XOR ^ k) >>> 0));
   }
   const w = generateWorkload(opts.orders, opts.seed);
   const r = run(w);
