@@ -307,6 +307,11 @@ describe('FastBook agrees with NaiveBook over a long random sequence', () => {
     run(12345, 4000, (side, rnd) => (side === 'buy' ? 90 + rnd(15) : 100 + rnd(15)), () => 5, probe);
   });
 
+  it('also with hundreds of levels a side (levels inserted and dropped deep inside the sorted levels)', () => {
+    const probe = [1_000, 1_150, 1_299, 1_300, 1_450, 1_599];
+    run(4242, 3000, (side, rnd) => (side === 'buy' ? 1_000 + rnd(300) : 1_300 + rnd(300)), (step) => (step < 1500 ? 8 : 4), probe);
+  });
+
   it('also with prices far apart (outside any price window) and a book that empties and moves', () => {
     // phases: prices around a centre that jumps every 600 steps; adds are rare in the second half of
     // each phase so the book drains; some prices are far away (1, near 2^53, +-50,000 ticks)

@@ -26,6 +26,8 @@ class PriceLevel {
 }
 
 const WINDOW = 8192;
+/** levels next to the best one that indexOf looks at one by one before a binary search */
+const NEAR_END = 8;
 const SPARE_LEVELS = 1024;
 
 class BookSide {
@@ -48,11 +50,21 @@ class BookSide {
   total = 0;
   constructor(private readonly isBid: boolean, private readonly store: OrderStore) {}
 
-  /** index at which `price` sits or should be inserted to keep the order */
+  /**
+   * index at which `price` sits or should be inserted to keep the order: levels come and go mostly
+   * next to the best price (the end), so the last few are looked at one by one first
+   */
   private indexOf(price: number): number {
     const a = this.sorted;
-    let lo = 0;
     let hi = a.length;
+    const stop = hi > NEAR_END ? hi - NEAR_END : 0;
+    if (this.isBid) {
+      while (hi > stop && a[hi - 1]!.price >= price) hi--;
+    } else {
+      while (hi > stop && a[hi - 1]!.price <= price) hi--;
+    }
+    if (hi > stop || stop === 0) return hi;
+    let lo = 0;
     if (this.isBid) {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
@@ -101,7 +113,13 @@ class BookSide {
       const last = a.length - 1;
       // common case: new best price
       if (last < 0 || (this.isBid ? price > a[last]!.price : price < a[last]!.price)) a.push(level);
-      else a.splice(this.indexOf(price), 0, level);
+      else {
+        // insert at j, shifting the better levels one up (by hand: splice would allocate)
+        const j = this.indexOf(price);
+        a.push(a[last]!);
+        for (let k = last; k > j; k--) a[k] = a[k - 1]!;
+        a[j] = level;
+      }
     }
     const tail = level.tail;
     st.i[o * Row.I + I.next] = NONE;
@@ -146,8 +164,12 @@ class BookSide {
     level.amount = 0;
     if (this.nSpare < SPARE_LEVELS) this.spare[this.nSpare++] = level;
     const a = this.sorted;
-    if (a[a.length - 1] === level) a.pop();
-    else a.splice(this.indexOf(level.price), 1);
+    if (a[a.length - 1] !== level) {
+      // shift the better levels one down over it (by hand: splice would allocate)
+      const last = a.length - 1;
+      for (let k = this.indexOf(level.price); k < last; k++) a[k] = a[k + 1]!;
+    }
+    a.pop();
   }
 
   best(): number {
