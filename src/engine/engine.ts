@@ -15,14 +15,13 @@ import type { Event } from './events.js';
 import { balanceOf, FeeTotals, LEDGER_DECIMALS, marketFactors, type Account } from './ledger.js';
 import { cancelOrder, placeOrder } from './matching.js';
 import { OrderIndex, type OpenOrderList } from './order-index.js';
-import { NONE, OrderStore } from './order-store.js';
+import { F, I, NONE, OrderStore, Row } from './order-store.js';
 import { ObjectSink } from './object-sink.js';
 import { AccountCache } from './name-cache.js';
 import { recordOf, type OrderRecord } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import type { EngineSink } from './sink.js';
 import type { EngineConfig, EngineState, MarketState } from './state.js';
-import { F, I, Row } from './order-store.js';
 
 export type Result = { ok: true; events: Event[] } | { ok: false; rejection: Rejection };
 

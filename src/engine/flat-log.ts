@@ -25,11 +25,10 @@ import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { feeOf } from './object-sink.js';
 import type { CancelReason, OrderRecord } from './order.js';
-import { CID, FNBIG, KINDS, OPTIONS, SIDES, type OrderStore } from './order-store.js';
+import { CID, F, FNBIG, I, KINDS, OPTIONS, Row, SIDES, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
 import { objectArray } from './arrays.js';
 import { NAME_SLOTS, nameSlot } from './name-cache.js';
-import { F, I, Row } from './order-store.js';
 
 export const ACCOUNT_CREATED = 0;
 export const FEES_CHANGED = 1;

@@ -14,12 +14,11 @@ import type { CancelReason, ExecOption, OrderKind, Side } from './order.js';
 import { reject, type Rejection } from './rejections.js';
 import { OpenOrderList } from './order-index.js';
 import {
-  BUY, FILL_OR_KILL, HSTD, IMMEDIATE_OR_CANCEL, LISTED, MAKER_OR_CANCEL, MARKET, NONE, OPTIONS, RESTING, SELL, STOP_LIMIT,
-  TRIGGERED, type OrderStore,
+  BUY, F, FILL_OR_KILL, HSTD, I, IMMEDIATE_OR_CANCEL, LISTED, MAKER_OR_CANCEL, MARKET, NONE, OPTIONS, RESTING, Row, SELL,
+  STOP_LIMIT, TRIGGERED, type OrderStore,
 } from './order-store.js';
 import type { EngineSink } from './sink.js';
 import type { EngineState, MarketState } from './state.js';
-import { F, I, Row } from './order-store.js';
 
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 /** 10^k as a number, k = 0..15 (exact) */

@@ -10,9 +10,8 @@ import type { MarketStatus } from '../domain/symbols.js';
 import type { Event } from './events.js';
 import { POW10N } from './ledger.js';
 import { recordOf, type CancelReason } from './order.js';
-import { BUY, type OrderStore } from './order-store.js';
+import { BUY, F, I, Row, type OrderStore } from './order-store.js';
 import type { EngineSink, OrderView } from './sink.js';
-import { F, I, Row } from './order-store.js';
 
 export class ObjectSink implements EngineSink {
   private readonly a: Event[] = [];

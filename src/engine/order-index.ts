@@ -14,9 +14,8 @@
  * Invariants: an id is in the index iff its order is open; every open order is in its account's
  * list (flag LISTED), and in no other.
  */
-import { LISTED, NONE, type OrderRef, type OrderStore } from './order-store.js';
+import { F, I, LISTED, NONE, Row, type OrderRef, type OrderStore } from './order-store.js';
 import { objectArray } from './arrays.js';
-import { F, I, Row } from './order-store.js';
 
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;

@@ -9,9 +9,8 @@ import { MARKET_STATUSES, type MarketStatus } from '../domain/symbols.js';
 import { addAccount, Engine, type EngineOptions } from './engine.js';
 import { balanceOf, POW10N } from './ledger.js';
 import { OpenOrderList } from './order-index.js';
-import { BUY, HSTD, KINDS, NONE, OPTIONS, RESTING, SELL, TRIGGERED, type OrderRef } from './order-store.js';
+import { BUY, F, HSTD, I, KINDS, NONE, OPTIONS, RESTING, Row, SELL, TRIGGERED, type OrderRef } from './order-store.js';
 import type { ExecOption, OrderKind, Side } from './order.js';
-import { F, I, Row } from './order-store.js';
 
 export const SNAPSHOT_VERSION = 1;
 

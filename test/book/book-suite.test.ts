@@ -7,9 +7,8 @@ import { describe, it } from 'node:test';
 import type { Book, BookFactory, Level } from '../../src/engine/book/book.js';
 import { FastBook } from '../../src/engine/book/fast-book.js';
 import { NaiveBook } from '../../src/engine/book/naive-book.js';
-import { BUY, NONE, OrderStore, SELL, type OrderRef } from '../../src/engine/order-store.js';
+import { BUY, F, I, NONE, OrderStore, Row, SELL, type OrderRef } from '../../src/engine/order-store.js';
 import type { Side } from '../../src/engine/order.js';
-import { F, I, Row } from '../../src/engine/order-store.js';
 
 const IMPLEMENTATIONS: { name: string; make: BookFactory }[] = [
   { name: 'FastBook', make: () => new FastBook() },

@@ -7,15 +7,14 @@
  * and re-placed whenever the side becomes empty) with a Map for the prices outside it, so looking
  * a level up near the touch is an array index. Dropped level objects are kept for reuse.
  * Each level is an intrusive doubly linked FIFO list of slots threaded through the order store's
- * prev/next columns, so adding, cancelling and filling an order are O(1) apart from creating or
- * deleting a level (binary search + splice over the active prices); an order's level is found
+ * prev/next fields, so adding, cancelling and filling an order are O(1) apart from creating or
+ * deleting a level (a search from the best end + a shift of the active prices); an order's level is found
  * again from its price (a window index away).
  */
-import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
+import { F, I, NONE, Row, type OrderRef, type OrderStore } from '../order-store.js';
 import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
 import { objectArray } from '../arrays.js';
-import { F, I, Row } from '../order-store.js';
 
 class PriceLevel {
   head = NONE;

@@ -3,10 +3,9 @@
  * Keeps each side as a plain array of slots in arrival order and searches it on every question.
  * It exists so the fast book can be checked against it (same suite, same random flows).
  */
-import { NONE, type OrderRef, type OrderStore } from '../order-store.js';
+import { F, I, NONE, Row, type OrderRef, type OrderStore } from '../order-store.js';
 import type { Side } from '../order.js';
 import type { Book, Level } from './book.js';
-import { F, I, Row } from '../order-store.js';
 
 export class NaiveBook implements Book {
   private readonly sides: Record<Side, number[]> = { buy: [], sell: [] };
