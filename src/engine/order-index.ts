@@ -7,12 +7,18 @@
  * kept for reuse). Pages can come from a reserve made at construction: one buffer, written once
  * there, cut into pages that are kept for reuse when emptied. A fresh page costs an allocation and,
  * on first touch, page faults (slow on some VMs) and counts as external memory for the garbage
- * collector; a reserved one costs none of that while matching. Readers get the Map-like view of `OpenOrders` (orders as OrderRef views, in id
- * order). `OpenOrderList` is one account's open orders: an intrusive doubly linked list threaded
- * through the store's aPrev/aNext columns, so adding and removing allocate nothing.
+ * collector; a reserved one costs none of that while matching. Readers get the Map-like view of
+ * `OpenOrders` (orders as OrderRef views, in id order).
+ *
+ * `OpenOrderList` is one account's open orders: slots at positions of an array, each order
+ * knowing its position (the store's `aPos`), freed positions reused last-freed first. Adding and
+ * removing touch only the list and the order itself, never another order (a linked list would
+ * write to both neighbours, long-resting orders whose rows are no longer in the CPU caches);
+ * readers get the slots sorted by id.
  *
  * Invariants: an id is in the index iff its order is open; every open order is in its account's
- * list (flag LISTED), and in no other.
+ * list (flag LISTED) at position aPos, and in no other; a list's positions hold NONE or a listed
+ * order of its account.
  */
 import { F, I, LISTED, NONE, Row, type OrderRef, type OrderStore } from './order-store.js';
 import { objectArray } from './arrays.js';
@@ -119,8 +125,13 @@ export class OrderIndex {
 }
 
 export class OpenOrderList {
-  private head = NONE;
-  private tail = NONE;
+  /** slots by position; NONE at a free position */
+  private items = new Int32Array(16);
+  /** positions ever used (items[top..] were never written) */
+  private top = 0;
+  /** free positions, a stack (reused last freed first, so the hot end of `items` stays hot) */
+  private free = new Int32Array(16);
+  private nFree = 0;
   private n = 0;
 
   /** `account`: the index of the account whose orders these are */
@@ -135,33 +146,47 @@ export class OpenOrderList {
     return (st.i[o.slot * Row.I + I.flags]! & LISTED) !== 0 && st.i[o.slot * Row.I + I.account] === this.account;
   }
 
-  /** append slot s, an open order of this account that is in no list */
+  /** add slot s, an open order of this account that is in no list */
   add(s: number): void {
     const st = this.store;
+    let pos: number;
+    if (this.nFree > 0) pos = this.free[--this.nFree]!;
+    else {
+      if (this.top === this.items.length) this.grow();
+      pos = this.top++;
+    }
+    this.items[pos] = s;
+    st.i[s * Row.I + I.aPos] = pos;
     st.i[s * Row.I + I.flags] = st.i[s * Row.I + I.flags]! | LISTED;
-    st.i[s * Row.I + I.aNext] = NONE;
-    st.i[s * Row.I + I.aPrev] = this.tail;
-    if (this.tail === NONE) this.head = s; else st.i[this.tail * Row.I + I.aNext] = s;
-    this.tail = s;
     this.n++;
   }
 
-  /** take slot s, which is in this list, out of it */
+  /** take slot s, which is in this list, out of it (its position is freed: no other order is touched) */
   delete(s: number): void {
     const st = this.store;
-    const p = st.i[s * Row.I + I.aPrev]!;
-    const x = st.i[s * Row.I + I.aNext]!;
-    if (p === NONE) this.head = x; else st.i[p * Row.I + I.aNext] = x;
-    if (x === NONE) this.tail = p; else st.i[x * Row.I + I.aPrev] = p;
+    const pos = st.i[s * Row.I + I.aPos]!;
+    this.items[pos] = NONE;
+    this.free[this.nFree++] = pos; // (as long as items: cannot overflow)
     st.i[s * Row.I + I.flags] = st.i[s * Row.I + I.flags]! & ~LISTED;
     this.n--;
   }
 
-  /** the slots, oldest first (a copy: the caller may change the list while using it) */
+  private grow(): void {
+    const items = new Int32Array(this.items.length * 2);
+    items.set(this.items);
+    this.items = items;
+    const free = new Int32Array(items.length);
+    free.set(this.free.subarray(0, this.nFree));
+    this.free = free;
+  }
+
+  /** the slots, oldest (lowest id) first (a copy: the caller may change the list while using it) */
   slots(): number[] {
     const out: number[] = [];
-    for (let s = this.head; s !== NONE; s = this.store.i[s * Row.I + I.aNext]!) out.push(s);
-    return out;
+    const items = this.items;
+    for (let p = 0; p < this.top; p++) if (items[p] !== NONE) out.push(items[p]!);
+    const f = this.store.f;
+    return out.sort((a, b) => f[a * Row.F + F.id]! - f[b * Row.F + F.id]!);
   }
 
   *values(): IterableIterator<OrderRef> {

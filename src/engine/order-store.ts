@@ -19,7 +19,7 @@
  * 10^fExp (the fee exponent); sells: remaining units of 10^hExp (the base exponent) — plus hBig
  * (a bigint, for holds whose parts would not be safe integers or that a snapshot restored).
  * Filled notional is fn (a safe integer) + fnBig. `prev`/`next` belong to the book holding the
- * order, `aPrev`/`aNext` to its account's open-order list (order-index.ts). hExp and fExp share
+ * order, `aPos` to its account's open-order list (order-index.ts). hExp and fExp share
  * one integer (`exps`: hExp | fExp << 8).
  *
  * Readers outside the hot path see an order through an `OrderRef` (a view of one slot, cached per
@@ -88,9 +88,10 @@ export const enum I {
   /** book links (NONE at the ends) */
   prev = 4,
   next = 5,
-  /** account-list links */
-  aPrev = 6,
-  aNext = 7,
+  /** the order's position in its account's open-order list (order-index.ts) */
+  aPos = 6,
+  /** (not used) */
+  spare = 7,
   /** index into symbolNames */
   market = 8,
   makerBps = 9,

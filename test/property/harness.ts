@@ -469,6 +469,10 @@ export function checkState(engine: Engine, model: Model): void {
   let indexed = 0;
   for (const set of s.accountOrders.values()) indexed += set.size;
   eq(indexed, s.orders.size, 'orders indexed by account');
+  for (const acct of s.accountOrders.keys()) {
+    const mine = [...model.open].filter((id) => model.orders.get(id)!.account === acct).sort((a, b) => a - b);
+    eq(engine.openOrders(acct).map((o) => o.id), mine, `open orders of ${acct}, by id`);
+  }
   for (const o of s.orders.values()) {
     const info = model.orders.get(o.id)!;
     const m = model.markets.get(o.symbol)!;
