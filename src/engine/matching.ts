@@ -33,6 +33,7 @@ const INV_P10 = P10.map((p) => 1 / p);
  * funds fast path); otherwise floor(x x 10^-(LB_EXP - e)) + 2, a multiplication rather than a
  * division: the product's relative error is below 2^-51, so for x < 2^53 it is off by less than
  * 1/2, its floor is at least floor(x / 10^k) - 1, and adding 2 still reaches the true ceiling.
+ * (placeOrder writes the same expression out; the funds-bound test checks this one.)
  */
 export function lbUnits(x: number, e: number): number {
   if (x === 0) return 0;
@@ -147,7 +148,7 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
   // the order (or a stop, once triggered) may rest at `price`: its level must stay exact
   // (the side's total bounds every level: when that is small enough, no level lookup is needed)
   const stops = ms.stops.length !== 0;
-  if ((stops || ms.book.levelAmountBound(side) + amount > MAX_UNITS) &&
+  if ((stops || !ms.book.boundFits(side, amount)) &&
       ms.book.levelAmount(side, price) + (stops ? pendingStops(s.store, ms, side, price) : 0) + amount > MAX_UNITS) {
     return reject('InvalidQuantity', 'too large');
   }
@@ -180,7 +181,13 @@ export function placeOrder(s: EngineState, c: PlaceOrder, events: EngineSink): R
   let exact = false;
   if (hN !== 0 || hF !== 0 || hBig !== 0n) {
     if (held === undefined) return reject('InsufficientFunds');
-    need = hBig === 0n ? lbUnits(hN, hExp) + lbUnits(hF, fExp) : Infinity;
+    // lbUnits(hN, hExp) + lbUnits(hF, fExp), written out: a call that is not inlined boxes its
+    // number arguments and result (heap allocations on every order)
+    if (hBig !== 0n) need = Infinity;
+    else {
+      need = hN === 0 ? 0 : hExp >= LB_EXP ? hN * P10[hExp - LB_EXP]! : Math.floor(hN * INV_P10[LB_EXP - hExp]!) + 2;
+      if (hF !== 0) need += fExp >= LB_EXP ? hF * P10[fExp - LB_EXP]! : Math.floor(hF * INV_P10[LB_EXP - fExp]!) + 2;
+    }
     if (!(need <= held.availLB)) {
       exact = true;
       let hold = hBig;

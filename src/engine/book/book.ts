@@ -38,6 +38,12 @@ export interface Book {
    * Infinity when the book does not keep one or it stopped being exact)
    */
   levelAmountBound(side: Side): number;
+  /**
+   * true when levelAmountBound(side) + amount is at most 2^53 - 1, so adding `amount` to any level
+   * of the side keeps it exact (a boolean, so that a caller that does not inline it gets no boxed
+   * number back)
+   */
+  boundFits(side: Side, amount: number): boolean;
   /** aggregated levels from the best outwards; limit 0 = all */
   depth(side: Side, limit: number): Level[];
   /**

@@ -223,6 +223,10 @@ export class FastBook implements Book {
     }
   }
 
+  boundFits(side: Side, amount: number): boolean {
+    return this.side(side).total + amount <= Number.MAX_SAFE_INTEGER;
+  }
+
   levelAmountBound(side: Side): number {
     return this.side(side).total;
   }

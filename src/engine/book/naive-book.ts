@@ -51,6 +51,10 @@ export class NaiveBook implements Book {
     if (this.store.f[slot * Row.F + F.remaining] === 0) this.remove(slot);
   }
 
+  boundFits(_side: Side, _amount: number): boolean {
+    return false;
+  }
+
   levelAmountBound(_side: Side): number {
     return Infinity;
   }
