@@ -568,7 +568,7 @@ function releaseHold(st: OrderStore, o: number): void {
 /** forget a no-longer-live order (its hold must already be zero); its slot is released by the caller */
 function close(s: EngineState, o: number): void {
   const st = s.store;
-  s.orders.delete(st.f[o * Row.F + F.id]!);
+  s.orders.forget(st.f[o * Row.F + F.id]!);
   if ((st.i[o * Row.I + I.flags]! & LISTED) !== 0) (s.accountByIx[st.i[o * Row.I + I.account]!]!.orderList as OpenOrderList).delete(o);
 }
 

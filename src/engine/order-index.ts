@@ -2,9 +2,12 @@
  * Indexes of open orders (slots of the order store), built for the matching hot path.
  *
  * `OrderIndex` maps order id -> slot. Ids come from one increasing counter, so it is a paged
- * Int32Array (4096 ids a page, slot + 1 per entry, 0 = none) instead of a hash map: get/set/delete
- * are an index away and allocate nothing but a page now and then; an emptied page is dropped (and
- * kept for reuse). Pages can come from a reserve made at construction: one buffer, written once
+ * Int32Array (4096 ids a page, slot + 1 per entry, 0 = none) instead of a hash map: get/set/forget
+ * are an index away and allocate nothing but a page now and then. Closing an order does not write
+ * its entry (that page is usually cold by then: a long-resting maker's): it only counts the page's
+ * open orders down, and an entry counts only while the slot it names still holds that id (the
+ * store writes id -1 into a released slot). A page whose count reaches 0 is cleared and dropped
+ * (and kept for reuse). Pages can come from a reserve made at construction: one buffer, written once
  * there, cut into pages that are kept for reuse when emptied. A fresh page costs an allocation and,
  * on first touch, page faults (slow on some VMs) and counts as external memory for the garbage
  * collector; a reserved one costs none of that while matching. Readers get the Map-like view of
@@ -16,7 +19,8 @@
  * write to both neighbours, long-resting orders whose rows are no longer in the CPU caches);
  * readers get the slots sorted by id.
  *
- * Invariants: an id is in the index iff its order is open; every open order is in its account's
+ * Invariants: an id's entry names a slot whose id is that id iff its order is open; a page's
+ * count is the number of its ids whose orders are open; every open order is in its account's
  * list (flag LISTED) at position aPos, and in no other; a list's positions hold NONE or a listed
  * order of its account.
  */
@@ -54,7 +58,10 @@ export class OrderIndex {
   /** the slot of an open order, NONE when the id names no open order */
   slot(id: number): number {
     const p = this.pages[id >>> PAGE_BITS];
-    return p === undefined || !(id >= 0 && id < MAX_ID) ? NONE : p[id & MASK]! - 1;
+    if (p === undefined || !(id >= 0 && id < MAX_ID)) return NONE;
+    const s = p[id & MASK]! - 1;
+    // a stale entry (the order closed) names a slot now free (id -1) or holding another order
+    return s !== NONE && this.store.f[s * Row.F + F.id] === id ? s : NONE;
   }
 
   setSlot(id: number, slot: number): void {
@@ -72,20 +79,21 @@ export class OrderIndex {
     p[id & MASK] = slot + 1;
   }
 
-  delete(id: number): boolean {
+  /**
+   * Forget the open order `id` as it closes (call before its slot is released). Its entry is left
+   * as it is (stale once the slot is released); only the page's count is written.
+   */
+  forget(id: number): void {
     const k = id >>> PAGE_BITS;
-    const p = this.pages[k];
-    if (p === undefined || p[id & MASK] === 0) return false;
-    p[id & MASK] = 0;
     this.n--;
     if (--this.counts[k]! === 0) {
+      const p = this.pages[k]!;
       this.pages[k] = undefined;
-      // (all its entries are 0 again) a reserved page goes back to the reserve, whose memory is
-      // held anyway; a few others are kept
+      p.fill(0); // its stale entries
+      // a reserved page goes back to the reserve, whose memory is held anyway; a few others are kept
       if (p.buffer === this.reserveBuffer) this.reserve.push(p);
       else if (this.sparePages.length < 16) this.sparePages.push(p);
     }
-    return true;
   }
 
   // ---- readers (views) ----
@@ -101,9 +109,15 @@ export class OrderIndex {
 
   /** slots of the open orders, in id order */
   *slots(): IterableIterator<number> {
-    for (const p of this.pages) {
+    const f = this.store.f;
+    for (let k = 0; k < this.pages.length; k++) {
+      const p = this.pages[k];
       if (p === undefined) continue;
-      for (let i = 0; i < PAGE; i++) if (p[i] !== 0) yield p[i]! - 1;
+      const base = k * PAGE;
+      for (let i = 0; i < PAGE; i++) {
+        const s = p[i]! - 1;
+        if (s !== NONE && f[s * Row.F + F.id] === base + i) yield s;
+      }
     }
   }
 

@@ -159,6 +159,7 @@ export class OrderStore {
     if ((f & FNBIG) !== 0) this.fnBigs.delete(s);
     if ((f & HBIG) !== 0) this.hBigs.delete(s);
     this.i[s * Row.I + I.flags] = 0;
+    this.f[s * Row.F + F.id] = -1; // (the order index's entry for the old id goes stale)
     this.free[this.nFree++] = s; // (the free stack is as long as the columns: it cannot overflow)
   }
 
