@@ -1,10 +1,13 @@
 /**
- * Open orders as rows of typed arrays: one slot per open order, its number fields in a row of
- * `f` (a Float64Array, Row.F = 8 per slot: one 64-byte cache line) and its integer fields in a row
- * of `i` (an Int32Array, Row.I = 16 per slot), at the offsets of the const enums F and I. An open
- * order is not a heap object of its own, so a growing book gives the garbage collector nothing to
- * copy; and its fields sit together, so matching against an order that has rested for a long time
- * (no longer in the CPU caches) misses on two or three cache lines rather than on one per field.
+ * Open orders as rows of typed arrays: one slot per open order, 128 bytes, in one buffer seen
+ * twice: its number fields in the first 64-byte cache line (`f`, a Float64Array, Row.F = 16
+ * doubles per slot, offsets F) and its integer fields in the next one (`i`, an Int32Array over the
+ * same buffer, Row.I = 32 per slot, offsets I: 16 and up). An open order is not a heap object of
+ * its own, so a growing book gives the garbage collector nothing to copy; and its fields sit
+ * together, so matching against an order that has rested for a long time (no longer in the CPU
+ * caches) misses on one 128-byte pair of lines, which the CPU's adjacent-line prefetch fetches
+ * together, rather than on one line per field (or on two lines far apart, as when numbers and
+ * integers were two arrays).
  * References are small integers: accounts, sessions and markets index name tables, balances index
  * `balances` (each Balance learns its index once); the rare values that are not numbers (client
  * order ids, bigint parts) sit in sparse maps flagged in `flags`. Slots of closed orders are
@@ -57,13 +60,13 @@ export const LISTED = 64;
 /** no slot */
 export const NONE = -1;
 
-/** fields per slot in each row array (the number row is one 64-byte cache line) */
+/** array elements per slot in `f` and in `i` (one slot: 128 bytes, numbers first, then integers) */
 export const enum Row {
-  F = 8,
-  I = 16,
+  F = 16,
+  I = 32,
 }
 
-/** offsets of the number fields in a slot's row of `f` */
+/** offsets of the number fields in a slot's row of `f` (0..7: the slot's first 64 bytes) */
 export const enum F {
   id = 0,
   price = 1,
@@ -75,33 +78,33 @@ export const enum F {
   fn = 6,
 }
 
-/** offsets of the integer fields in a slot's row of `i` */
+/** offsets of the integer fields in a slot's row of `i` (16..31: the slot's second 64 bytes) */
 export const enum I {
   /** index into accountNames */
-  account = 0,
+  account = 16,
   /** index into sessionNames */
-  session = 1,
+  session = 17,
   /** the ledger balance the hold sits in (quote for buys, base for sells): index into balances */
-  payBal = 2,
+  payBal = 18,
   /** the ledger balance fills are credited to: index into balances */
-  getBal = 3,
+  getBal = 19,
   /** book links (NONE at the ends) */
-  prev = 4,
-  next = 5,
+  prev = 20,
+  next = 21,
   /** the order's position in its account's open-order list (order-index.ts) */
-  aPos = 6,
+  aPos = 22,
   /** (not used) */
-  spare = 7,
+  spare = 23,
   /** index into symbolNames */
-  market = 8,
-  makerBps = 9,
-  takerBps = 10,
-  side = 11,
-  kind = 12,
-  option = 13,
-  flags = 14,
+  market = 24,
+  makerBps = 25,
+  takerBps = 26,
+  side = 27,
+  kind = 28,
+  option = 29,
+  flags = 30,
   /** hExp | fExp << 8 */
-  exps = 15,
+  exps = 31,
 }
 
 export class OrderStore {
@@ -111,9 +114,9 @@ export class OrderStore {
   private free: Int32Array = new Int32Array(0);
   private nFree = 0;
 
-  /** the number fields, a row of Row.F per slot (offsets: F) */
+  /** the number fields, a row of Row.F per slot (offsets: F; elements 8..15 are `i`'s) */
   f: Float64Array = new Float64Array(0);
-  /** the integer fields, a row of Row.I per slot (offsets: I) */
+  /** the integer fields, a row of Row.I per slot over the same buffer as `f` (offsets: I) */
   i: Int32Array = new Int32Array(0);
   // sparse values, by slot (flagged in `flags`)
   private readonly cids = new Map<number, string>();
@@ -139,8 +142,7 @@ export class OrderStore {
   constructor(capacity = 1024, prefault = false) {
     this.grow(capacity);
     if (prefault) {
-      this.f.fill(0);
-      this.i.fill(0);
+      this.f.fill(0); // (and so `i`: the same memory)
       this.free.fill(0);
     }
   }
@@ -167,12 +169,11 @@ export class OrderStore {
     const fr = new Int32Array(cap);
     fr.set(this.free.subarray(0, this.nFree));
     this.free = fr;
-    const f = new Float64Array(cap * Row.F);
+    const buf = new ArrayBuffer(cap * Row.F * 8);
+    const f = new Float64Array(buf);
     f.set(this.f);
     this.f = f;
-    const i = new Int32Array(cap * Row.I);
-    i.set(this.i);
-    this.i = i;
+    this.i = new Int32Array(buf);
     this.cap = cap;
   }
 
