@@ -7,12 +7,16 @@
  *   npm run bench:engine -- --only ours          # one implementation
  *   npm run bench:engine -- --idle-wait 0        # do not wait for a quiet machine (BENCH_IDLE_WAIT)
  *   npm run bench:engine -- --warmup 0           # cold: no warm-up run (BENCH_WARMUP; default 200,000)
+ *   npm run bench:engine -- --pin off            # do not pin runs to the fastest CPU (BENCH_PIN)
  *   node dist/bench/engine.bench.js --child ours # one run of one implementation, JSON on stdout
  *   BENCH_PROFILE_LOOP=/tmp/ours.cpuprofile node dist/bench/engine.bench.js --child ours
  *                                                # CPU profile of the timed loop only (not the setup)
  *
  * The parent spawns every run in its own fresh Node process, alternating implementations, and
- * reports the median orders/second of each and the ratio. A child first warms up: it runs its
+ * reports the median orders/second of each and the ratio. Each run is pinned to the CPU that a
+ * short probe found fastest just before it (bench/vcpu.ts: on the 2-vCPU VMs this runs on, one
+ * vCPU at a time can run this kind of code up to twice as slowly; both implementations get the
+ * same treatment; `--pin off` leaves runs to the OS scheduler). A child first warms up: it runs its
  * implementation, untimed, on three smaller workloads of other seeds, each on an instance of its
  * own (so the JIT has compiled the hot paths, as in a server that has been up for a while, also
  * the paths only a new instance takes: see WARMUP_INSTANCES). The warm-up instances stay alive until the child exits: V8
@@ -44,6 +48,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { OrderBook, SelfTradePreventionMode, Side, type LimitOrderOptions } from 'nodejs-order-book';
 import { loadMarkets } from '../src/app/markets-config.js';
+import { pickCpu, pinned, probeCpu } from './vcpu.js';
 import type { Command, CancelOrder, PlaceOrder, Stamp } from '../src/engine/commands.js';
 import { Engine } from '../src/engine/engine.js';
 import { FlatEventLog, FUNDS_DEPOSITED, FUNDS_WITHDRAWN, NF, NI, ORDER_ACCEPTED, ORDER_CANCELLED, ORDER_FILLED, REASONS, TRADE } from '../src/engine/flat-log.js';
@@ -108,6 +113,8 @@ interface Options {
   idleWait: number;
   /** orders of a separate warm-up workload each child runs (untimed, on a throwaway instance) first */
   warmup: number;
+  /** pin each run to the CPU that a probe found fastest just before it (see vcpu.ts) */
+  pin: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -137,7 +144,14 @@ function parseArgs(argv: string[]): Options {
     only: impl(flag('only')),
     idleWait: nonNegative(flag('idle-wait') ?? process.env.BENCH_IDLE_WAIT, 60, 'idle wait'),
     warmup: nonNegative(flag('warmup') ?? process.env.BENCH_WARMUP, 200_000, 'warm-up order count'),
+    pin: pinFlag(flag('pin') ?? process.env.BENCH_PIN),
   };
+}
+
+function pinFlag(v: string | undefined): boolean {
+  if (v === undefined || v === '' || v === 'auto') return true;
+  if (v === 'off') return false;
+  throw new Error(`expected --pin auto or off, got ${v}`);
 }
 
 // ---------------------------------------------------------------- Pollux engine
@@ -634,10 +648,11 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
-function spawnRun(impl: Impl, opts: Options): ChildResult {
+function spawnRun(impl: Impl, opts: Options, cpu: number | undefined): ChildResult {
   const script = fileURLToPath(import.meta.url);
   const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed), '--warmup', String(opts.warmup)];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  const [cmd, argv] = pinned(cpu, args);
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
   if (r.status !== 0) {
     process.stderr.write(r.stderr ?? '');
     throw new Error(`${impl} run failed (status ${r.status}, signal ${r.signal})`);
@@ -669,21 +684,31 @@ function parent(opts: Options): void {
   );
   console.log(
     `  noise      before each run, wait up to ${opts.idleWait} s for other processes to use < 10% of the CPUs; ` +
-      `"other load" = share of all CPUs used by other processes\n`,
+      `"other load" = share of all CPUs used by other processes`,
+  );
+  const canPin = opts.pin && pickCpu() !== undefined;
+  console.log(
+    canPin
+      ? '  pinning    each run is pinned (taskset) to the CPU a short probe found fastest just before it; "probe" = ns per item\n' +
+          '             on each CPU before the run, and on the run\'s CPU after it (see bench/vcpu.ts)\n'
+      : `  pinning    none (${opts.pin ? 'no taskset, or a single CPU' : '--pin off'}): runs go where the OS schedules them\n`,
   );
 
   const results: Record<Impl, ChildResult[]> = { ours: [], theirs: [] };
   for (let run = 1; run <= opts.runs; run++) {
     for (const impl of impls) {
       const before = opts.idleWait > 0 ? waitForQuiet(opts.idleWait) : NaN;
+      const pick = canPin ? pickCpu() : undefined;
       const j0 = cpuJiffies();
-      const r = spawnRun(impl, opts);
+      const r = spawnRun(impl, opts, pick?.cpu);
       const during = othersBusy(j0, cpuJiffies(), r.processCpuMs);
+      const after = pick === undefined ? NaN : probeCpu(pick.cpu);
       results[impl].push(r);
+      const probes = pick === undefined ? '' : `  cpu ${pick.cpu} (probe ${pick.probes.map((p) => `${p.cpu}: ${p.ns.toFixed(1)}`).join(', ')}; after ${after.toFixed(1)})`;
       console.log(
         `  run ${run} ${LABEL[impl].padEnd(18)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ` +
           `${fmtInt(r.ordersPerSec).padStart(10)} orders/s  cpu ${(r.cpuMs / 1000).toFixed(2)} s  ` +
-          `heap ${r.heapUsedMB} MB  rss ${r.rssMB} MB  other load: ${pct(before)} before, ${pct(during)} during`,
+          `heap ${r.heapUsedMB} MB  rss ${r.rssMB} MB  other load: ${pct(before)} before, ${pct(during)} during${probes}`,
       );
     }
   }
