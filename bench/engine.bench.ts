@@ -16,7 +16,8 @@
  * reports the median orders/second of each and the ratio. Each run is pinned to the CPU that a
  * short probe found fastest just before it (bench/vcpu.ts: on the 2-vCPU VMs this runs on, one
  * vCPU at a time can run this kind of code up to twice as slowly; both implementations get the
- * same treatment; `--pin off` leaves runs to the OS scheduler). A child first warms up: it runs its
+ * same treatment; a run whose CPU turned slow during it, by a probe after it, is run again;
+ * `--pin off` leaves runs to the OS scheduler). A child first warms up: it runs its
  * implementation, untimed, on three smaller workloads of other seeds, each on an instance of its
  * own (so the JIT has compiled the hot paths, as in a server that has been up for a while, also
  * the paths only a new instance takes: see WARMUP_INSTANCES). The warm-up instances stay alive until the child exits: V8
@@ -648,6 +649,13 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
+/**
+ * A pinned run whose CPU probes more than SLOWED times slower after the run than just before it is
+ * not counted and is run again (at most MAX_ATTEMPTS times in all; the last attempt counts anyway).
+ */
+const SLOWED = 1.4;
+const MAX_ATTEMPTS = 4;
+
 function spawnRun(impl: Impl, opts: Options, cpu: number | undefined): ChildResult {
   const script = fileURLToPath(import.meta.url);
   const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed), '--warmup', String(opts.warmup)];
@@ -690,26 +698,36 @@ function parent(opts: Options): void {
   console.log(
     canPin
       ? '  pinning    each run is pinned (taskset) to the CPU a short probe found fastest just before it; "probe" = ns per item\n' +
-          '             on each CPU before the run, and on the run\'s CPU after it (see bench/vcpu.ts)\n'
+          '             on each CPU before the run, and on the run\'s CPU after it (see bench/vcpu.ts); a run whose CPU probes\n' +
+          `             more than ${SLOWED}x slower after it than before is run again (at most ${MAX_ATTEMPTS} attempts)\n`
       : `  pinning    none (${opts.pin ? 'no taskset, or a single CPU' : '--pin off'}): runs go where the OS schedules them\n`,
   );
 
   const results: Record<Impl, ChildResult[]> = { ours: [], theirs: [] };
   for (let run = 1; run <= opts.runs; run++) {
     for (const impl of impls) {
-      const before = opts.idleWait > 0 ? waitForQuiet(opts.idleWait) : NaN;
-      const pick = canPin ? pickCpu() : undefined;
-      const j0 = cpuJiffies();
-      const r = spawnRun(impl, opts, pick?.cpu);
-      const during = othersBusy(j0, cpuJiffies(), r.processCpuMs);
-      const after = pick === undefined ? NaN : probeCpu(pick.cpu);
-      results[impl].push(r);
-      const probes = pick === undefined ? '' : `  cpu ${pick.cpu} (probe ${pick.probes.map((p) => `${p.cpu}: ${p.ns.toFixed(1)}`).join(', ')}; after ${after.toFixed(1)})`;
-      console.log(
-        `  run ${run} ${LABEL[impl].padEnd(18)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ` +
-          `${fmtInt(r.ordersPerSec).padStart(10)} orders/s  cpu ${(r.cpuMs / 1000).toFixed(2)} s  ` +
-          `heap ${r.heapUsedMB} MB  rss ${r.rssMB} MB  other load: ${pct(before)} before, ${pct(during)} during${probes}`,
-      );
+      for (let attempt = 1; ; attempt++) {
+        const before = opts.idleWait > 0 ? waitForQuiet(opts.idleWait) : NaN;
+        const pick = canPin ? pickCpu() : undefined;
+        const j0 = cpuJiffies();
+        const r = spawnRun(impl, opts, pick?.cpu);
+        const during = othersBusy(j0, cpuJiffies(), r.processCpuMs);
+        const after = pick === undefined ? NaN : probeCpu(pick.cpu);
+        const chosen = pick?.probes.find((p) => p.cpu === pick.cpu)?.ns ?? NaN;
+        // the CPU turned slow while the run was on it: the figure is the VM's, not the code's
+        const turned = after > chosen * SLOWED && attempt < MAX_ATTEMPTS;
+        const probes = pick === undefined ? '' : `  cpu ${pick.cpu} (probe ${pick.probes.map((p) => `${p.cpu}: ${p.ns.toFixed(1)}`).join(', ')}; after ${after.toFixed(1)})`;
+        console.log(
+          `  run ${run} ${LABEL[impl].padEnd(18)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ` +
+            `${fmtInt(r.ordersPerSec).padStart(10)} orders/s  cpu ${(r.cpuMs / 1000).toFixed(2)} s  ` +
+            `heap ${r.heapUsedMB} MB  rss ${r.rssMB} MB  other load: ${pct(before)} before, ${pct(during)} during${probes}` +
+            (turned ? '  -> not counted: its CPU turned slow during the run; run again' : ''),
+        );
+        if (!turned) {
+          results[impl].push(r);
+          break;
+        }
+      }
     }
   }
 
