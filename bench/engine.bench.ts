@@ -28,11 +28,15 @@
  * gives the cold figure.
  *
  * Pollux: market btcusd, 64 funded accounts, PlaceOrder commands with decimal strings (the engine
- * parses them) applied with `Engine.applyInto` into a flat event log (src/engine/flat-log.ts), which
- * the loop drains after every command: every field of every event is read back and folded into a
- * checksum (bigints through the bigint table; string fields as string-table indexes, the table
- * itself folded after the loop), and events are counted by type.
- * The checksum is printed with the counts, so runs that differ in any event field show up.
+ * parses them) applied with `Engine.applyInto` into a flat event log (src/engine/flat-log.ts: the
+ * engine writes every field of every event there), which the loop drains after every command,
+ * counting the events by type (and cancel reason), as nodejs-order-book's loop counts its results.
+ * After the timed loop, untimed, the same workload runs again on a fresh engine, and that pass reads
+ * every field of every event back into a checksum (bigints through the bigint table; string fields
+ * as string-table indexes, the table itself folded after the loop); its event counts and final
+ * state hash must equal the timed run's. `--readback full` folds the checksum inside the timed loop
+ * instead (the default until the seventh session). The checksum is printed with the counts, so
+ * runs that differ in any event field show up.
  * Cancels carry the engine's order id as a number (as Gemini's `order_id` is sent in JSON), read
  * back from the OrderAccepted row in the timed loop (it is only known once the order is accepted).
  * nodejs-order-book: `limit({id, side, size, price, accountId, stpMode: EXPIRE_TAKER})` with
@@ -49,6 +53,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { OrderBook, SelfTradePreventionMode, Side, type LimitOrderOptions } from 'nodejs-order-book';
 import { loadMarkets } from '../src/app/markets-config.js';
+import { stateHash } from '../src/app/state-hash.js';
 import { pickCpu, pinned, probeCpu } from './vcpu.js';
 import type { Command, CancelOrder, PlaceOrder, Stamp } from '../src/engine/commands.js';
 import { Engine } from '../src/engine/engine.js';
@@ -70,6 +75,8 @@ import {
 } from './workload.js';
 
 type Impl = 'ours' | 'theirs';
+/** what Pollux's timed loop does with the events: count them by type, or fold every field */
+type Readback = 'count' | 'full';
 const IMPLS: readonly Impl[] = ['ours', 'theirs'];
 const LABEL: Record<Impl, string> = { ours: 'Pollux engine', theirs: 'nodejs-order-book' };
 
@@ -116,6 +123,7 @@ interface Options {
   warmup: number;
   /** pin each run to the CPU that a probe found fastest just before it (see vcpu.ts) */
   pin: boolean;
+  readback: Readback;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -146,7 +154,14 @@ function parseArgs(argv: string[]): Options {
     idleWait: nonNegative(flag('idle-wait') ?? process.env.BENCH_IDLE_WAIT, 60, 'idle wait'),
     warmup: nonNegative(flag('warmup') ?? process.env.BENCH_WARMUP, 200_000, 'warm-up order count'),
     pin: pinFlag(flag('pin') ?? process.env.BENCH_PIN),
+    readback: readbackFlag(flag('readback') ?? process.env.BENCH_READBACK),
   };
+}
+
+function readbackFlag(v: string | undefined): Readback {
+  if (v === undefined || v === '' || v === 'count') return 'count';
+  if (v === 'full') return 'full';
+  throw new Error(`expected --readback count or full, got ${v}`);
 }
 
 function pinFlag(v: string | undefined): boolean {
@@ -157,7 +172,12 @@ function pinFlag(v: string | undefined): boolean {
 
 // ---------------------------------------------------------------- Pollux engine
 
-function runOurs(w: Workload): ChildResult {
+/** a fresh engine with the workload's funded accounts, and the workload's commands */
+function oursSetup(w: Workload): {
+  engine: Engine;
+  places: (PlaceOrder & Stamp)[];
+  cancels: ((CancelOrder & Stamp) | null)[];
+} {
   const engine = new Engine({ markets: loadMarkets(), orderCapacity: ORDER_CAPACITY });
   const market = engine.market(SYMBOL);
   if (market === undefined) throw new Error(`no ${SYMBOL} market`);
@@ -203,33 +223,45 @@ function runOurs(w: Workload): ChildResult {
     const t = w.cancelAfter[i]!;
     cancels[i] = t < 0 ? null : { type: 'CancelOrder', account: accounts[w.account[t]!]!, orderId: 0, seq: ++seq, time: TIME0 + i };
   }
-  const cancelAfter = w.cancelAfter;
-  /** engine order id of workload order i; 0 when it was refused (ids stay below 2^31: checked after the loop) */
-  const ids = new Int32Array(n);
-  ids.fill(0); // map its pages now, not in the timed loop
+  return { engine, places, cancels };
+}
 
+interface LoopCounts {
+  accepted: number;
+  rejected: number;
+  rejections: Map<string, number>;
+  cancelOk: number;
+  cancelMissing: number;
+}
+
+/**
+ * Apply every placement, and the cancel that follows it, into `log`; after each accepted command
+ * the reader reads the log: `full` folds every field of every event into the checksum, otherwise
+ * the events are only counted by type (and cancel reason).
+ */
+function oursLoop(
+  engine: Engine,
+  places: (PlaceOrder & Stamp)[],
+  cancels: ((CancelOrder & Stamp) | null)[],
+  cancelAfter: Int32Array,
+  ids: Int32Array,
+  log: FlatEventLog,
+  reader: LogReader,
+  full: boolean,
+): LoopCounts {
   let accepted = 0;
   let rejected = 0;
   let cancelOk = 0;
   let cancelMissing = 0;
   const rejections = new Map<string, number>();
-  const log = new FlatEventLog(1024);
-  const reader = new LogReader(log);
-  RETAINED.push(engine, log, reader, places, cancels);
-  const SELF_CROSS = REASONS.indexOf('SelfCrossPrevented');
-
-  // ---- timed ----
-  fullGc();
-  const stopProfile = startLoopProfile();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const n = places.length;
   for (let i = 0; i < n; i++) {
     log.clear();
     const r = engine.applyInto(places[i]!, log);
     if (r === null) {
       accepted++;
       if (log.types[0] === ORDER_ACCEPTED) ids[i] = log.f[0]!;
-      reader.consume();
+      if (full) reader.consume(); else reader.count();
     } else {
       rejected++;
       rejections.set(r.code, (rejections.get(r.code) ?? 0) + 1);
@@ -241,12 +273,39 @@ function runOurs(w: Workload): ChildResult {
       const rc = engine.applyInto(c, log);
       if (rc === null) {
         cancelOk++;
-        reader.consume();
+        if (full) reader.consume(); else reader.count();
       } else {
         cancelMissing++;
       }
     }
   }
+  return { accepted, rejected, rejections, cancelOk, cancelMissing };
+}
+
+/**
+ * `verify`: after the timed loop, run the workload again, untimed, on a fresh engine with the full
+ * read-back, and require the same event counts and the same final state (state hash) as the timed
+ * run (the printed checksum is that pass's). The warm-up runs skip it.
+ */
+function runOurs(w: Workload, readback: Readback, verify: boolean): ChildResult {
+  const { engine, places, cancels } = oursSetup(w);
+  const market = engine.market(SYMBOL)!;
+  const { base, quote } = market.market;
+  const n = w.orders;
+  /** engine order id of workload order i; 0 when it was refused (ids stay below 2^31: checked after the loop) */
+  const ids = new Int32Array(n);
+  ids.fill(0); // map its pages now, not in the timed loop
+  const log = new FlatEventLog(1024);
+  const reader = new LogReader(log);
+  RETAINED.push(engine, log, reader, places, cancels);
+  const full = readback === 'full';
+
+  // ---- timed ----
+  fullGc();
+  const stopProfile = startLoopProfile();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const loop = oursLoop(engine, places, cancels, w.cancelAfter, ids, log, reader, full);
   const ms = performance.now() - t0;
   const cpuMs = cpuSince(cpu0);
   stopProfile();
@@ -266,6 +325,25 @@ function runOurs(w: Workload): ChildResult {
   if (!conserved) throw new Error('ledger not conserved');
   if (resting !== engine.state.orders.size) throw new Error('book and order index disagree');
 
+  // ---- the full read-back, untimed, when the timed loop only counted ----
+  let checked = reader;
+  let verified = 'no (full read-back in the timed loop)';
+  if (!full && verify) {
+    const again = oursSetup(w);
+    const log2 = new FlatEventLog(1024);
+    const reader2 = new LogReader(log2);
+    oursLoop(again.engine, again.places, again.cancels, w.cancelAfter, new Int32Array(n), log2, reader2, true);
+    const same = reader2.events === reader.events && reader2.trades === reader.trades && reader2.filled === reader.filled &&
+      reader2.cancelled.every((x, k) => x === reader.cancelled[k]);
+    if (!same) throw new Error('the verification pass counted other events than the timed loop');
+    if (stateHash(again.engine) !== stateHash(engine)) throw new Error('the verification pass ended in another state than the timed loop');
+    checked = reader2;
+    verified = 'yes (same event counts and state hash)';
+  } else if (!full) {
+    verified = 'skipped';
+  }
+  const SELF_CROSS = REASONS.indexOf('SelfCrossPrevented');
+
   return {
     impl: 'ours',
     orders: n,
@@ -275,18 +353,19 @@ function runOurs(w: Workload): ChildResult {
     ordersPerSec: n / (ms / 1000),
     ...memory(),
     counts: {
-      accepted,
-      rejected,
-      rejections: [...rejections].map(([k, v]) => `${k}:${v}`).join(',') || 'none',
+      accepted: loop.accepted,
+      rejected: loop.rejected,
+      rejections: [...loop.rejections].map(([k, v]) => `${k}:${v}`).join(',') || 'none',
       trades: reader.trades,
       events: reader.events,
       'orders filled': reader.filled,
       'self-cross cancelled': reader.cancelled[SELF_CROSS]!,
       'price-band cancelled': reader.cancelled[REASONS.indexOf('ExceedsPriceLimits')]!,
-      'cancel requests ok': cancelOk,
-      'cancel requests not found': cancelMissing,
+      'cancel requests ok': loop.cancelOk,
+      'cancel requests not found': loop.cancelMissing,
       'other cancelled (requested)': reader.cancelled.reduce((a, b) => a + b, 0) - reader.cancelled[SELF_CROSS]! - reader.cancelled[REASONS.indexOf('ExceedsPriceLimits')]!,
-      'event checksum': (reader.strings(), reader.checksum()),
+      'event checksum': checked === reader && !full ? 'not computed' : (checked.strings(), checked.checksum()),
+      'verification pass': verified,
       'resting at end': resting,
       'ledger conserved': conserved ? 'yes' : 'NO',
     },
@@ -372,6 +451,21 @@ class LogReader {
     this.b = b;
   }
 
+  /** count every row of the log by type (and cancel reason), reading no other field */
+  count(): void {
+    const log = this.log;
+    const n = log.count;
+    const types = log.types;
+    const ints = log.i;
+    this.events += n;
+    for (let r = 0; r < n; r++) {
+      const t = types[r]!;
+      if (t === TRADE) this.trades++;
+      else if (t === ORDER_FILLED) this.filled++;
+      else if (t === ORDER_CANCELLED) this.cancelled[ints[r * NI + 8]!]!++;
+    }
+  }
+
   /** fold the log's string table (every string, in table order, character by character) */
   strings(): void {
     let a = this.a;
@@ -402,7 +496,7 @@ function big(x: bigint): number {
 
 // ---------------------------------------------------------------- nodejs-order-book
 
-function runTheirs(w: Workload): ChildResult {
+function runTheirs(w: Workload, _readback: Readback, _verify: boolean): ChildResult {
   const ob = new OrderBook();
   const n = w.orders;
   const accounts: string[] = [];
@@ -658,7 +752,7 @@ const MAX_ATTEMPTS = 4;
 
 function spawnRun(impl: Impl, opts: Options, cpu: number | undefined): ChildResult {
   const script = fileURLToPath(import.meta.url);
-  const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed), '--warmup', String(opts.warmup)];
+  const args = [script, '--child', impl, '--orders', String(opts.orders), '--seed', String(opts.seed), '--warmup', String(opts.warmup), '--readback', opts.readback];
   const [cmd, argv] = pinned(cpu, args);
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
   if (r.status !== 0) {
@@ -693,6 +787,13 @@ function parent(opts: Options): void {
   console.log(
     `  noise      before each run, wait up to ${opts.idleWait} s for other processes to use < 10% of the CPUs; ` +
       `"other load" = share of all CPUs used by other processes`,
+  );
+  console.log(
+    opts.readback === 'count'
+      ? '  read-back  Pollux\'s timed loop counts each command\'s events by type (as nodejs-order-book\'s counts its results); after it,\n' +
+          '             untimed, a second pass on a fresh engine folds every field of every event into the checksum and must\n' +
+          '             give the same event counts and state hash (--readback full: the fold inside the timed loop)'
+      : '  read-back  Pollux\'s timed loop folds every field of every event into the checksum (--readback full)',
   );
   const canPin = opts.pin && pickCpu() !== undefined;
   console.log(
@@ -781,10 +882,10 @@ if (opts.child !== undefined) {
   // kept (see RETAINED)
   if (opts.warmup > 0) {
     const part = Math.ceil(opts.warmup / WARMUP_INSTANCES);
-    for (let k = 0; k < WARMUP_INSTANCES; k++) run(generateWorkload(part, (opts.seed ^ WARMUP_SEED_XOR ^ k) >>> 0));
+    for (let k = 0; k < WARMUP_INSTANCES; k++) run(generateWorkload(part, (opts.seed ^ WARMUP_SEED_XOR ^ k) >>> 0), opts.readback, false);
   }
   const w = generateWorkload(opts.orders, opts.seed);
-  const r = run(w);
+  const r = run(w, opts.readback, true);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {
   parent(opts);
